@@ -1,0 +1,54 @@
+"""One error format for the whole API::
+
+{"error": {"status": 404, "code": "not_found", "message": "…", "fields": {…}}}
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _first_code(detail: Any) -> str:
+    if isinstance(detail, dict):
+        for value in detail.values():
+            return _first_code(value)
+    if isinstance(detail, list) and detail:
+        return _first_code(detail[0])
+    return getattr(detail, "code", None) or "error"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        message = str(exceptions.ValidationError.default_detail)
+        code = "invalid"
+    else:
+        fields = {}
+        message = str(detail.get("detail", "")) if isinstance(detail, dict) else str(detail)
+        code = _first_code(getattr(exc, "detail", "")) if hasattr(exc, "detail") else "error"
+    response.data = {
+        "error": {
+            "status": response.status_code,
+            "code": code,
+            "message": message,
+            "fields": fields,
+        }
+    }
+    return response

@@ -1,0 +1,54 @@
+"""Staff directory and case registry pages; all reads go through org.selectors."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from integrity.audit.models import AuditEvent
+from integrity.web.paging import keyset_page
+
+from . import selectors
+from .forms import CaseFilterForm, StaffFilterForm
+
+
+def _history(obj: Any) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(
+            object_type=obj._meta.label_lower, object_id=str(obj.pk)
+        ).order_by("-seq")[:50]
+    )
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    courts = selectors.court_list(actor=request.user).only("id", "name", "path")
+    departments = selectors.department_list(
+        actor=request.user, court=request.GET.get("court") or None
+    )
+    form = StaffFilterForm(request.GET or None, courts=courts, departments=departments)
+    rows = selectors.staff_list(actor=request.user, filters=form.filters())
+    page = keyset_page(rows, request.GET)
+    return render(request, "org/staff_list.html", {"form": form, "page": page})
+
+
+@login_required
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = selectors.staff_get(actor=request.user, pk=pk)
+    return render(request, "org/staff_detail.html", {"staff": staff, "history": _history(staff)})
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    courts = selectors.court_list(actor=request.user).only("id", "name", "path")
+    form = CaseFilterForm(request.GET or None, courts=courts)
+    rows = selectors.case_list(actor=request.user, filters=form.filters())
+    page = keyset_page(rows, request.GET)
+    return render(request, "org/case_list.html", {"form": form, "page": page})
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(actor=request.user, pk=pk)
+    return render(request, "org/case_detail.html", {"case": case, "history": _history(case)})

@@ -1,0 +1,27 @@
+"""The navigation bar: each user sees the entries their roles open."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from integrity.access import policy
+from integrity.access.models import Role
+from integrity.org.models import Case, StaffMember
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [(_("Home"), reverse("home"), "home")]
+    if policy.may_use(user, StaffMember):
+        items.append((_("Staff directory"), reverse("staff-list"), "staff"))
+    if policy.may_use(user, Case):
+        items.append((_("Case registry"), reverse("case-list"), "cases"))
+    roles = policy.roles_of(user)
+    if user.is_superuser or roles & {Role.ADMIN, Role.OFFICER}:
+        items.append((_("Administration"), reverse("admin:index"), "admin"))
+    items.append((_("API"), reverse("api-docs"), "api"))
+    return {"nav_items": items, "nav_roles": sorted(Role(r).label for r in roles)}

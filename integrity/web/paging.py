@@ -1,0 +1,60 @@
+"""Keyset pagination for pages: "next" and "previous" by the last id seen, never OFFSET and
+never a COUNT over the table, so a page costs the same on page 1 and page 10,000."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+
+@dataclass
+class KeysetPage:
+    rows: list[Any]
+    next_after: int | None
+    prev_before: int | None
+    query: str
+
+    def link(self, key: str, value: int | None) -> str | None:
+        if value is None:
+            return None
+        params = QueryDict(self.query, mutable=True)
+        params.pop("after", None)
+        params.pop("before", None)
+        params[key] = str(value)
+        return "?" + params.urlencode()
+
+    @property
+    def next_url(self) -> str | None:
+        return self.link("after", self.next_after)
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.link("before", self.prev_before)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def keyset_page(queryset: QuerySet, params: QueryDict, *, size: int = 50) -> KeysetPage:
+    """Rows ordered by descending id; ``?after=ID`` continues, ``?before=ID`` goes back."""
+    after, before = _int(params.get("after")), _int(params.get("before"))
+    if before is not None:
+        rows = list(queryset.filter(pk__gt=before).order_by("pk")[: size + 1])
+        has_more = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        next_after = rows[-1].pk if rows else None
+        prev_before = rows[0].pk if rows and has_more else None
+    else:
+        if after is not None:
+            queryset = queryset.filter(pk__lt=after)
+        rows = list(queryset.order_by("-pk")[: size + 1])
+        has_more = len(rows) > size
+        rows = rows[:size]
+        next_after = rows[-1].pk if rows and has_more else None
+        prev_before = rows[0].pk if rows and after is not None else None
+    return KeysetPage(rows, next_after, prev_before, params.urlencode())
