@@ -209,7 +209,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
 )
-for _folder in CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in", ""), str(VAR_DIR):
+for _folder in CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in", ""), str(STATIC_ROOT):
     # The embedded run keeps its database and queue under var/; create it on first use.
     if _folder:
         Path(_folder).mkdir(parents=True, exist_ok=True)

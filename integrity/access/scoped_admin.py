@@ -11,6 +11,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
+from .models import Role
+
+ADMIN_ROLES = {Role.ADMIN, Role.OFFICER}
 
 
 class ScopedAdminSite(admin.AdminSite):
@@ -19,8 +22,10 @@ class ScopedAdminSite(admin.AdminSite):
     index_title = _("Administration")
 
     def has_permission(self, request: HttpRequest) -> bool:
+        # The admin is the administrators' and discipline officers' tool; everyone else works
+        # through the pages and the API.
         user = request.user
-        return bool(user.is_active and (user.is_superuser or policy.roles_of(user)))
+        return bool(user.is_active and (user.is_superuser or policy.roles_of(user) & ADMIN_ROLES))
 
 
 class ScopedModelAdmin(admin.ModelAdmin):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrity.access import policy
 from integrity.access.models import Role
+from integrity.access.scoped_admin import ADMIN_ROLES
 from integrity.org.models import Case, StaffMember
 
 
@@ -21,7 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if policy.may_use(user, Case):
         items.append((_("Case registry"), reverse("case-list"), "cases"))
     roles = policy.roles_of(user)
-    if user.is_superuser or roles & {Role.ADMIN, Role.OFFICER}:
+    if user.is_superuser or roles & ADMIN_ROLES:
         items.append((_("Administration"), reverse("admin:index"), "admin"))
     items.append((_("API"), reverse("api-docs"), "api"))
     return {"nav_items": items, "nav_roles": sorted(Role(r).label for r in roles)}
