@@ -48,16 +48,23 @@ def province(db) -> Province:
         dept = DepartmentFactory(court=court, name="民事审判第一庭")
         departments[key] = dept
         staff[key] = StaffMemberFactory(court=court, department=dept, name=f"{key}法官")
-        case = CaseFactory(number=f"(2025){court.code}民初1号", court=court, department=dept,
-                           presiding_judge=staff[key])
+        case = CaseFactory(
+            number=f"(2025){court.code}民初1号",
+            court=court,
+            department=dept,
+            presiding_judge=staff[key],
+        )
         cases[key] = case
     departments["heping_criminal"] = DepartmentFactory(court=courts["heping"], name="刑事审判庭")
     staff["heping_criminal"] = StaffMemberFactory(
         court=courts["heping"], department=departments["heping_criminal"], name="刑庭法官"
     )
     cases["heping_criminal"] = CaseFactory(
-        number="(2025)辽0102刑初1号", court=courts["heping"], case_type=Case.Type.CRIMINAL,
-        department=departments["heping_criminal"], presiding_judge=staff["heping_criminal"],
+        number="(2025)辽0102刑初1号",
+        court=courts["heping"],
+        case_type=Case.Type.CRIMINAL,
+        department=departments["heping_criminal"],
+        presiding_judge=staff["heping_criminal"],
     )
     return Province(courts, departments, staff, cases)
 

@@ -13,8 +13,9 @@ from integrity.org.models import Case, CaseAgent, CaseParty, Court, Department, 
 _codes = itertools.count(1)
 
 
-def make_court(name: str, code: str, level: str = Court.Level.BASIC,
-               parent: Court | None = None) -> Court:
+def make_court(
+    name: str, code: str, level: str = Court.Level.BASIC, parent: Court | None = None
+) -> Court:
     return services.court_create(actor=None, name=name, code=code, level=level, parent=parent)
 
 
@@ -43,7 +44,7 @@ class CaseFactory(DjangoModelFactory):
     class Meta:
         model = Case
 
-    number = factory.Sequence(lambda n: f"(2025)辽01民初{n + 1}号")
+    number = factory.Sequence(lambda n: f"(2023)辽01民初{n + 1}号")
     court = None
     case_type = Case.Type.CIVIL
     cause = "民间借贷纠纷"
@@ -74,8 +75,14 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password("correct horse battery")
 
 
-def assign(user: User, role: str, court: Court, *, department: Department | None = None,
-           covers: bool = False) -> RoleAssignment:
+def assign(
+    user: User,
+    role: str,
+    court: Court,
+    *,
+    department: Department | None = None,
+    covers: bool = False,
+) -> RoleAssignment:
     assignment = RoleAssignment.objects.create(
         user=user, role=role, court=court, department=department, covers_subordinates=covers
     )

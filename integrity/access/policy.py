@@ -225,7 +225,7 @@ def _record_denial(user: Any, queryset: QuerySet, pk: Any, action: str) -> None:
 
 def can(user: Any, action: str, obj: models.Model) -> bool:
     """Whether ``user`` may ``action`` this particular object."""
-    return scope(user, type(obj)._default_manager.filter(pk=obj.pk), action).exists()
+    return scope(user, obj._meta.model._default_manager.filter(pk=obj.pk), action).exists()
 
 
 def require(user: Any, action: str, obj: models.Model) -> None:

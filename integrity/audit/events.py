@@ -44,7 +44,7 @@ def court_id_of(obj: models.Model | None) -> int | None:
     from integrity.access.policy import rule_for
 
     try:
-        lookup = rule_for(type(obj)).court
+        lookup = rule_for(obj._meta.model).court
     except LookupError:
         return None
     if not lookup:

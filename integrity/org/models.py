@@ -317,7 +317,7 @@ class CaseParty(models.Model):
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="parties"
     )
     name = models.CharField(_("name"), max_length=200)
-    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    role = models.CharField(_("standing in the case"), max_length=32, choices=Role.choices)
     is_organisation = models.BooleanField(_("organisation"), default=False)
 
     class Meta:
@@ -356,7 +356,7 @@ class CaseAgent(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.LAWYER)
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.AGENT)
+    role = models.CharField(_("capacity"), max_length=16, choices=Role.choices, default=Role.AGENT)
     law_firm = models.CharField(_("law firm"), max_length=200, blank=True)
     licence_number = models.CharField(_("licence number"), max_length=32, blank=True)
 

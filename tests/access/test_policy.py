@@ -170,8 +170,9 @@ def test_moving_a_court_moves_its_subtree_in_scope(province):
     leader = UserFactory()
     assign(leader, Role.LEADER, province.courts["dalian"], covers=True)
     assert province.staff["heping"] not in policy.scope(leader, StaffMember.objects.all())
-    org_services.court_update(actor=None, court=province.courts["shenyang"],
-                              parent=province.courts["dalian"])
+    org_services.court_update(
+        actor=None, court=province.courts["shenyang"], parent=province.courts["dalian"]
+    )
     policy.forget(leader)
     visible = set(policy.scope(leader, StaffMember.objects.all()))
     assert {province.staff["heping"], province.staff["shenyang"]} <= visible

@@ -42,9 +42,13 @@ def test_event_is_written_with_the_change():
 
 
 def test_event_is_rolled_back_with_the_change():
-    with pytest.raises(RuntimeError), transaction.atomic():
-        _court("测2")
-        raise RuntimeError("the service's caller fails after the write")
+    def write_then_fail() -> None:
+        with transaction.atomic():
+            _court("测2")
+            raise RuntimeError("the service's caller fails after the write")
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
     assert not Court.objects.filter(code="测2").exists()
     assert not AuditEvent.objects.exists()
     assert verify_chain().ok
@@ -67,7 +71,8 @@ def test_verify_passes_on_an_intact_chain(capsys):
     for n in range(5):
         _court(f"链{n}")
     report = verify_chain()
-    assert report.ok and report.checked == 5
+    assert report.ok
+    assert report.checked == 5
     call_command("verify_audit")
     assert "5" in capsys.readouterr().out
 
@@ -78,7 +83,9 @@ def test_verify_names_the_altered_event():
     third = AuditEvent.objects.get(seq=3)
     _tamper("UPDATE audit_auditevent SET reason = %s WHERE id = %s", ["篡改", third.pk])
     report = verify_chain()
-    assert not report.ok and report.broken_seq == 3 and report.checked == 2
+    assert not report.ok
+    assert report.broken_seq == 3
+    assert report.checked == 2
     with pytest.raises(CommandError, match="3"):
         call_command("verify_audit")
 
@@ -104,12 +111,11 @@ def test_verify_notices_a_relinked_event():
     forged = AuditEvent.objects.get(seq=2)
     forged.reason = "伪造"
     forged_hash = forged.compute_hash()
-    _tamper("UPDATE audit_auditevent SET reason = %s, hash = %s WHERE seq = 2",
-            ["伪造", forged_hash])
+    _tamper(
+        "UPDATE audit_auditevent SET reason = %s, hash = %s WHERE seq = 2", ["伪造", forged_hash]
+    )
     report = verify_chain()
     assert report.broken_seq == 3  # event 2 hashes well now, but 3 no longer links to it
-
-
 
 
 @pytest.mark.postgres
@@ -139,8 +145,9 @@ def test_concurrent_writers_leave_one_valid_chain():
             barrier.wait()
             for n in range(per_writer):
                 with transaction.atomic():
-                    events.record(actor=None, action="test.concurrent",
-                                  changes={"worker": worker, "n": n})
+                    events.record(
+                        actor=None, action="test.concurrent", changes={"worker": worker, "n": n}
+                    )
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -153,5 +160,6 @@ def test_concurrent_writers_leave_one_valid_chain():
         thread.join()
     assert not errors
     report = verify_chain()
-    assert report.ok and report.checked == writers * per_writer
+    assert report.ok
+    assert report.checked == writers * per_writer
     assert AuditHead.objects.get().seq == writers * per_writer
