@@ -63,6 +63,8 @@ class ScopeRule:
     ``owners``: lookups to the StaffMember(s) a row belongs to, for the OWN reach.
     ``reach``: per action, per role overrides of DEFAULT_REACH.
     ``grants``: the django-guardian direct permission model for object grants, if any.
+    ``restrict``: rows a non-superuser may never reach, whatever the role (e.g. superusers'
+    logins are out of every court administrator's reach).
     """
 
     court: str
@@ -70,6 +72,7 @@ class ScopeRule:
     owners: tuple[str, ...] = ()
     reach: dict[str, dict[str, Reach]] = field(default_factory=dict)
     grants: type[models.Model] | None = None
+    restrict: Q | None = None
 
     def reach_for(self, action: str, role: str) -> Reach:
         override = self.reach.get(action, {})
@@ -196,6 +199,9 @@ def scope(user: Any, queryset: QuerySet[M], action: str = VIEW) -> QuerySet[M]:
     where = scope_filter(user, queryset.model, action)
     if where is None:
         return queryset.none()
+    restrict = rule_for(queryset.model).restrict
+    if restrict is not None:
+        where &= restrict
     return queryset.filter(where)
 
 

@@ -1,5 +1,7 @@
 """Scope rules of the organisation and account models (see policy.py for what they mean)."""
 
+from django.db.models import Q
+
 from integrity.org.models import (
     Case,
     CaseUserObjectPermission,
@@ -54,4 +56,4 @@ register(
     ),
 )
 register(RoleAssignment, ScopeRule(court="court", reach=_ADMIN_ONLY))
-register(User, ScopeRule(court="staff__court", reach=_ADMIN_ONLY))
+register(User, ScopeRule(court="staff__court", reach=_ADMIN_ONLY, restrict=Q(is_superuser=False)))

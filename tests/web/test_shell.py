@@ -211,3 +211,30 @@ def test_pages_use_a_fixed_number_of_queries(client, province, url, django_asser
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries) <= 12
+
+
+def test_password_change_is_audited_without_the_hash(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "新的密码Qinglian-2027",
+            "new_password2": "新的密码Qinglian-2027",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="auth.password_change")
+    assert event.actor == user
+    assert "password" not in event.changes
+
+
+def test_court_admin_cannot_reach_a_superuser(province):
+    from integrity.access import policy
+    from integrity.access.models import User
+
+    root = UserFactory(is_superuser=True, staff=province.staff["heping"])
+    admin = UserFactory()
+    assign(admin, Role.ADMIN, province.courts["heping"])
+    assert root not in policy.scope(admin, User.objects.all())
