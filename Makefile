@@ -7,7 +7,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint messages check-messages migrate seed clean bench web worker beat
+.PHONY: install run test lint messages check-messages migrate seed clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -41,16 +41,12 @@ migrate: install
 seed: migrate
 	$(MANAGE) seed_demo
 
-# Web server, Celery worker and beat together; Ctrl-C stops all three.
+# Web server, Celery worker and beat together (Procfile.dev); Ctrl-C stops all three.
 run: seed
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	@$(MANAGE) seed_demo --print-logins
 	@echo "Qinglian is at http://127.0.0.1:8000  (Ctrl-C stops web, worker and beat)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/celery -A integrity worker --loglevel=INFO --concurrency=2 & \
-	  $(BIN)/celery -A integrity beat --loglevel=INFO & \
-	  $(MANAGE) runserver 127.0.0.1:8000 & \
-	  wait
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --no-prefix -f Procfile.dev
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
