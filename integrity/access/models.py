@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from integrity.org.models import check_department_of_court
+
 
 class Role(models.TextChoices):
     STAFF = "staff", _("Staff member")
@@ -97,8 +99,7 @@ class RoleAssignment(models.Model):
         return f"{self.get_role_display()} @ {where}"
 
     def clean(self) -> None:
-        if self.department_id and self.court_id and self.department.court_id != self.court_id:
-            raise ValidationError({"department": _("The department belongs to another court.")})
+        check_department_of_court(self)
         if self.role == Role.CHIEF and not self.department_id:
             raise ValidationError(
                 {"department": _("A division chief's role is held for one department.")}

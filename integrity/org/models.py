@@ -10,6 +10,13 @@ from .casenumbers import normalize_licence_number, parse_case_number
 PATH_SEGMENT_WIDTH = 6
 
 
+def check_department_of_court(record: models.Model) -> None:
+    """A record naming both a court and a department: the department must be that court's."""
+    department_id, court_id = record.department_id, record.court_id
+    if department_id and court_id and record.department.court_id != court_id:
+        raise ValidationError({"department": _("The department belongs to another court.")})
+
+
 class Court(models.Model):
     """A court; the province is one tree. ``path`` is materialised: a subtree is a prefix query."""
 
@@ -204,8 +211,7 @@ class StaffMember(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.department_id and self.court_id and self.department.court_id != self.court_id:
-            raise ValidationError({"department": _("The department belongs to another court.")})
+        check_department_of_court(self)
         if self.status != self.Status.SERVING and not self.left_on:
             raise ValidationError(
                 {"left_on": _("A staff member who has left needs the date of leaving.")}
@@ -293,8 +299,7 @@ class Case(models.Model):
                 raise ValidationError({"number": error.messages}) from error
             self.number = str(parsed)
             self.year = parsed.year
-        if self.department_id and self.court_id and self.department.court_id != self.court_id:
-            raise ValidationError({"department": _("The department belongs to another court.")})
+        check_department_of_court(self)
 
 
 class CaseParty(models.Model):
