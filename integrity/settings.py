@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "integrity.access",
     "integrity.audit",
     "integrity.web.apps.WebConfig",
+    "ledgers.apps.LedgersConfig",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Regulation deadlines (ledgers/rules.py) --------------------------------------------------
+# 法发〔2020〕13号: apply for recusal within a month, change post within six months.
+RECUSAL_APPLICATION_MONTHS = env.int("RECUSAL_APPLICATION_MONTHS", default=1)
+RECUSAL_POST_CHANGE_MONTHS = env.int("RECUSAL_POST_CHANGE_MONTHS", default=6)
+# An unplanned contact outside work is reported within this many days.
+UNPLANNED_CONTACT_REPORT_DAYS = env.int("UNPLANNED_CONTACT_REPORT_DAYS", default=3)
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {
