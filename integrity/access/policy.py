@@ -15,7 +15,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -164,7 +164,7 @@ def _crosses_many(model: type[models.Model], lookup: str) -> bool:
     for part in lookup.split("__"):
         try:
             field_ = opts.get_field(part)
-        except Exception:  # a transform or a plain column name at the end of the lookup
+        except FieldDoesNotExist:  # a transform or lookup name at the end of the path
             return False
         if field_.many_to_many or field_.one_to_many:
             return True

@@ -11,16 +11,13 @@ from integrity.access import policy
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Lists start from ``policy.scope``; a detail out of scope is the same 404 as a missing one.
 
-    Subclasses give ``base_queryset()`` (with the select/prefetch the serializer needs, so the
-    query count is fixed per page)."""
-
-    def base_queryset(self) -> QuerySet:
-        raise NotImplementedError  # pragma: no cover - every subclass defines it
+    Subclasses set DRF's ``queryset`` with the select/prefetch the serializer needs, so the
+    query count is fixed per page."""
 
     def get_queryset(self) -> QuerySet:
-        return policy.scope(self.request.user, self.base_queryset())
+        return policy.scope(self.request.user, super().get_queryset())
 
     def get_object(self) -> Any:
-        obj = policy.get_or_404(self.request.user, self.base_queryset(), self.kwargs["pk"])
+        obj = policy.get_or_404(self.request.user, self.queryset.all(), self.kwargs["pk"])
         self.check_object_permissions(self.request, obj)
         return obj

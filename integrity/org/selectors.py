@@ -15,6 +15,11 @@ def court_list(*, actor: Any) -> QuerySet[Court]:
     return policy.scope(actor, Court.objects.select_related("parent"))
 
 
+def court_choices(*, actor: Any) -> QuerySet[Court]:
+    """The courts in scope, as few columns as a filter's drop-down needs."""
+    return policy.scope(actor, Court.objects.only("id", "name", "path"))
+
+
 def department_list(*, actor: Any, court: int | None = None) -> QuerySet[Department]:
     qs = policy.scope(actor, Department.objects.select_related("court"))
     return qs.filter(court_id=court) if court else qs

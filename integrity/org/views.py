@@ -23,9 +23,7 @@ def _history(obj: Any) -> list[AuditEvent]:
 
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    courts = (
-        selectors.court_list(actor=request.user).select_related(None).only("id", "name", "path")
-    )
+    courts = selectors.court_choices(actor=request.user)
     departments = selectors.department_list(
         actor=request.user, court=request.GET.get("court") or None
     )
@@ -43,9 +41,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    courts = (
-        selectors.court_list(actor=request.user).select_related(None).only("id", "name", "path")
-    )
+    courts = selectors.court_choices(actor=request.user)
     form = CaseFilterForm(request.GET or None, courts=courts)
     rows = selectors.case_list(actor=request.user, filters=form.filters())
     page = keyset_page(rows, request.GET)

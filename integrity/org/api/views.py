@@ -21,8 +21,7 @@ class CourtViewSet(ScopedReadOnlyViewSet):
     serializer_class = serializers.CourtSerializer
     filterset_class = CourtFilter
 
-    def base_queryset(self) -> QuerySet:
-        return Court.objects.all()
+    queryset = Court.objects.all()
 
 
 class DepartmentViewSet(ScopedReadOnlyViewSet):
@@ -31,8 +30,7 @@ class DepartmentViewSet(ScopedReadOnlyViewSet):
     serializer_class = serializers.DepartmentSerializer
     filterset_fields = ["court", "is_trial", "is_active"]
 
-    def base_queryset(self) -> QuerySet:
-        return Department.objects.all()
+    queryset = Department.objects.all()
 
 
 class StaffFilter(django_filters.FilterSet):
@@ -52,8 +50,7 @@ class StaffMemberViewSet(ScopedReadOnlyViewSet):
     serializer_class = serializers.StaffMemberSerializer
     filterset_class = StaffFilter
 
-    def base_queryset(self) -> QuerySet:
-        return StaffMember.objects.select_related("court", "department")
+    queryset = StaffMember.objects.select_related("court", "department")
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -80,5 +77,4 @@ class CaseViewSet(ScopedReadOnlyViewSet):
     serializer_class = serializers.CaseSerializer
     filterset_class = CaseFilter
 
-    def base_queryset(self) -> QuerySet:
-        return Case.objects.prefetch_related("panel", "parties", "agents")
+    queryset = Case.objects.prefetch_related("panel", "parties", "agents")
