@@ -22,7 +22,6 @@ install: $(STAMP) messages
 
 # Translations are compiled from locale/*.po with Babel (pure Python: no gettext needed).
 messages: $(STAMP)
-	@$(BIN)/pybabel compile --domain django --directory locale --use-fuzzy=false --statistics 2>&1 | grep -v '^$$' || true
 	@$(BIN)/pybabel compile --domain django --directory locale >/dev/null
 
 # Every msgid in the code is translated into Chinese (needs GNU gettext, as makemessages does).

@@ -6,3 +6,6 @@ class LedgersConfig(AppConfig):
     name = "ledgers"
     label = "ledgers"
     verbose_name = _("Ledgers")
+
+    def ready(self) -> None:
+        from . import scopes  # noqa: F401  (registers the ledgers' scope rules)

@@ -26,6 +26,8 @@ M = TypeVar("M", bound=models.Model)
 
 VIEW = "view"
 CHANGE = "change"
+# Deciding on a record: status transitions (screening, approval, closing) and voiding.
+MANAGE = "manage"
 
 
 class Reach(enum.Enum):
@@ -50,6 +52,9 @@ DEFAULT_REACH: dict[str, dict[str, Reach]] = {
     CHANGE: {
         Role.OFFICER: Reach.JURISDICTION,
         Role.ADMIN: Reach.JURISDICTION,
+    },
+    MANAGE: {
+        Role.OFFICER: Reach.JURISDICTION,
     },
 }
 

@@ -1,0 +1,85 @@
+"""Who reaches which ledger records (see integrity/access/policy.py for what a rule means).
+
+Officers keep the ledgers of their courts; chiefs see their department, leaders and the
+supervision and discipline staff their jurisdiction. A staff member records inquiries about
+their own cases, asks for contact approval and reports unplanned contact themselves, and sees
+their own records of those kinds and of their relatives."""
+
+from integrity.access.models import Role
+from integrity.access.policy import CHANGE, MANAGE, VIEW, Reach, ScopeRule, register
+
+from .models import (
+    ContactApproval,
+    ContactCase,
+    DepartureRecord,
+    FollowUp,
+    InterferenceRecord,
+    RelativePractice,
+    ReminderTalk,
+    UnplannedContactReport,
+)
+
+_SELF_SERVICE = {CHANGE: {Role.STAFF: Reach.OWN}}
+
+register(
+    InterferenceRecord,
+    ScopeRule(court="court", department="department", owners=("staff",), reach=_SELF_SERVICE),
+)
+register(
+    UnplannedContactReport,
+    ScopeRule(
+        court="court",
+        department="department",
+        owners=("staff",),
+        reach={**_SELF_SERVICE, MANAGE: {Role.CHIEF: Reach.JURISDICTION}},
+    ),
+)
+# A contact approval is decided by the staff member's chief or a court leader.
+register(
+    ContactApproval,
+    ScopeRule(
+        court="court",
+        department="department",
+        owners=("staff",),
+        reach={
+            **_SELF_SERVICE,
+            MANAGE: {Role.CHIEF: Reach.JURISDICTION, Role.LEADER: Reach.JURISDICTION},
+        },
+    ),
+)
+# Disciplinary matters under verification are not shown to the staff member concerned.
+register(
+    ContactCase,
+    ScopeRule(
+        court="court",
+        department="department",
+        owners=("staff",),
+        reach={VIEW: {Role.STAFF: Reach.NONE}},
+    ),
+)
+register(
+    RelativePractice,
+    ScopeRule(court="court", department="department", owners=("staff",)),
+)
+# Former staff have no login of their own; their records are kept by the officers.
+register(
+    DepartureRecord,
+    ScopeRule(
+        court="court",
+        department="department",
+        owners=("staff",),
+        reach={VIEW: {Role.STAFF: Reach.NONE}},
+    ),
+)
+register(
+    ReminderTalk,
+    ScopeRule(court="record__court", department="record__department", owners=("record__staff",)),
+)
+register(
+    FollowUp,
+    ScopeRule(
+        court="record__court",
+        department="record__department",
+        reach={VIEW: {Role.STAFF: Reach.NONE}},
+    ),
+)
