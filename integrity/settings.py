@@ -181,6 +181,9 @@ STORAGES = {
 }
 # Uploaded material is confidential: it is served only through scoped views, never by URL.
 MEDIA_ROOT = VAR_DIR / "media"
+# Largest attachment accepted (scans, photos, PDFs, audio), in bytes.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Email --------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -10,6 +10,7 @@ from integrity.access import policy
 from integrity.access.models import Role
 from integrity.access.scoped_admin import ADMIN_ROLES
 from integrity.org.models import Case, StaffMember
+from ledgers.specs import SPECS
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -21,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Staff directory"), reverse("staff-list"), "staff"))
     if policy.may_use(user, Case):
         items.append((_("Case registry"), reverse("case-list"), "cases"))
+    if any(policy.may_use(user, spec.model) for spec in SPECS):
+        items.append((_("Ledgers"), reverse("ledgers:index"), "ledgers"))
     roles = policy.roles_of(user)
     if user.is_superuser or roles & ADMIN_ROLES:
         items.append((_("Administration"), reverse("admin:index"), "admin"))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from integrity.access.models import RoleAssignment
 from integrity.celery import app as celery_app
 from integrity.org import selectors as org_selectors
+from ledgers.views import my_recent_inquiries, quick_inquiry_form
 
 
 @login_required
@@ -27,6 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "assignments": assignments,
         "staff": user.staff if user.staff_id else None,
         "court_count": org_selectors.court_list(actor=user).count(),
+        "inquiry_form": quick_inquiry_form() if user.staff_id else None,
+        "my_inquiries": my_recent_inquiries(actor=user) if user.staff_id else [],
     }
     return render(request, "web/home.html", context)
 

@@ -149,11 +149,6 @@ class RelativePractice(LedgerRecord):
             self.licence_number = normalize_licence_number(self.licence_number)
         except ValidationError as error:
             raise ValidationError({"licence_number": error.messages}) from error
-        complete = self.relationship and self.role and self.staff_id and self.court_id
-        if complete and self.status == self.Status.NOT_REQUIRED and self.recusal():
-            raise ValidationError(
-                {"status": _("The rules require post recusal for this relative.")}
-            )
 
 
 class ReminderTalk(models.Model):

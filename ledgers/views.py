@@ -1,0 +1,419 @@
+"""The ledger pages: list, detail with history, create, edit, workflow steps, void,
+attachments and the entries of relatives (talks) and departures (follow-ups). Thin: reads go
+through ledgers.selectors, writes through ledgers.services."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from integrity.access import policy
+from integrity.concurrency import StaleEdit
+from integrity.org import selectors as org_selectors
+from integrity.web.paging import keyset_page
+
+from . import forms, selectors, services, workflows
+from .computed import computed_fields
+from .models import Attachment
+from .specs import BY_SLUG, SPECS, LedgerSpec
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+def _spec(slug: str) -> LedgerSpec:
+    try:
+        return BY_SLUG[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def _add_errors(form: Any, error: Exception) -> None:
+    if isinstance(error, StaleEdit):
+        form.add_error(None, str(error))
+    elif isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error.messages)
+    else:
+        form.add_error(None, _("You may not keep records for this court, department or person."))
+
+
+@login_required
+def ledger_index(request: HttpRequest) -> HttpResponse:
+    ledgers = [spec for spec in SPECS if policy.may_use(request.user, spec.model)]
+    return render(request, "ledgers/index.html", {"ledgers": ledgers})
+
+
+@login_required
+def ledger_list(request: HttpRequest, slug: str) -> HttpResponse:
+    spec = _spec(slug)
+    courts = org_selectors.court_choices(actor=request.user)
+    departments = org_selectors.department_list(
+        actor=request.user, court=request.GET.get("court") or None
+    )
+    form = forms.LedgerFilterForm(
+        request.GET or None, model=spec.model, courts=courts, departments=departments
+    )
+    filters = form.filters() if request.GET else {}
+    rows = selectors.ledger_list(actor=request.user, model=spec.model, filters=filters)
+    page = keyset_page(rows, request.GET)
+    columns = [spec.model._meta.get_field(name) for name in spec.columns]
+    return render(
+        request,
+        "ledgers/list.html",
+        {
+            "spec": spec,
+            "form": form,
+            "page": page,
+            "columns": columns,
+            "may_create": policy.may_use(request.user, spec.model, policy.CHANGE),
+        },
+    )
+
+
+def _place_for(request: HttpRequest, court_id: Any) -> dict[str, Any]:
+    return forms.place_querysets(
+        courts=org_selectors.court_choices(actor=request.user), court_id=court_id
+    )
+
+
+def _own_only(request: HttpRequest, spec: LedgerSpec) -> bool:
+    return services._self_service(request.user, spec.model)
+
+
+@login_required
+def ledger_create(request: HttpRequest, slug: str) -> HttpResponse:
+    spec = _spec(slug)
+    if not policy.may_use(request.user, spec.model, policy.CHANGE):
+        raise Http404
+    own = _own_only(request, spec)
+    if own and not (spec.own_fields and request.user.staff_id):
+        raise Http404
+    fields = (*spec.own_fields, "notes") if own else spec.edit_fields
+    form_class = forms.ledger_form_class(spec, fields)
+    data = request.POST if request.method == "POST" else None
+    court_id = (data or request.GET).get("court") or _default_court(request)
+    form = form_class(
+        data,
+        initial={"court": court_id},
+        place=_place_for(request, court_id),
+        options_url=reverse("ledgers:staff-options"),
+    )
+    if data is not None and form.is_valid():
+        try:
+            record = services.ledger_create(
+                actor=request.user, model=spec.model, fields=form.payload()
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The record was saved."))
+            return redirect("ledgers:detail", slug=spec.slug, pk=record.pk)
+    return render(
+        request, "ledgers/form.html", {"spec": spec, "form": form, "record": None, "own": own}
+    )
+
+
+def _default_court(request: HttpRequest) -> Any:
+    grants = policy.grants_of(request.user)
+    return grants[0].court_id if grants else None
+
+
+@login_required
+def staff_options(request: HttpRequest) -> HttpResponse:
+    """The department and staff choices for the court picked in a form (htmx swaps them)."""
+    court_id = request.GET.get("court") or None
+    courts = org_selectors.court_choices(actor=request.user)
+    if court_id and not courts.filter(pk=court_id).exists():
+        court_id = None
+    place = _place_for(request, court_id)
+    return render(
+        request,
+        "ledgers/_place_options.html",
+        {"departments": place["department"], "staff": place["staff"]},
+    )
+
+
+@login_required
+def ledger_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    spec = _spec(slug)
+    record = selectors.ledger_get(actor=request.user, model=spec.model, pk=pk)
+    may_change = policy.can(request.user, policy.CHANGE, record)
+    may_manage = policy.can(request.user, policy.MANAGE, record)
+    steps = [
+        step
+        for step in workflows.transitions_from(spec.model, record.status)
+        if policy.can(request.user, step.action, record)
+    ]
+    context = {
+        "spec": spec,
+        "record": record,
+        "rows": _rows(record, spec),
+        "computed": computed_fields(record),
+        "history": selectors.history_of(record),
+        "attachments": selectors.attachments_of(record),
+        "children": selectors.children_of(record),
+        "child_meta": spec.child._meta if spec.child else None,
+        "child_columns": [spec.child._meta.get_field(n) for n in spec.child_fields]
+        if spec.child
+        else [],
+        "may_change": may_change and not record.is_void,
+        "may_manage": may_manage and not record.is_void,
+        "steps": [] if record.is_void else steps,
+        "void_form": forms.VoidForm(initial={"version": record.version}),
+        "attachment_form": forms.AttachmentForm(),
+        "child_form": forms.child_form_class(spec)() if spec.child else None,
+    }
+    return render(request, "ledgers/detail.html", context)
+
+
+def _rows(record: Any, spec: LedgerSpec) -> list[tuple[Any, Any]]:
+    rows = []
+    for name in (*spec.edit_fields, "status", "entered_by", "created_at"):
+        field = record._meta.get_field(name)
+        if field.many_to_many:
+            value = "、".join(str(item) for item in getattr(record, name).all())
+        elif field.choices:
+            value = getattr(record, f"get_{name}_display")()
+        else:
+            value = getattr(record, name)
+        rows.append((field.verbose_name, value))
+    return rows
+
+
+@login_required
+def ledger_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    spec = _spec(slug)
+    record = selectors.ledger_get(actor=request.user, model=spec.model, pk=pk)
+    if not policy.can(request.user, policy.CHANGE, record) or record.is_void:
+        raise Http404
+    fields = tuple(sorted(services._allowed_fields(request.user, record), key=_order(spec)))
+    form_class = forms.ledger_form_class(spec, fields)
+    data = request.POST if request.method == "POST" else None
+    court_id = (data or {}).get("court") or record.court_id
+    form = form_class(
+        data,
+        instance=copy.copy(record),
+        place=_place_for(request, court_id),
+        options_url=reverse("ledgers:staff-options"),
+    )
+    if data is not None and form.is_valid():
+        try:
+            services.ledger_update(
+                actor=request.user,
+                record=record,
+                version=form.cleaned_data["version"],
+                fields=form.payload(),
+            )
+        except (ValidationError, PermissionDenied, StaleEdit) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The record was saved."))
+            return redirect("ledgers:detail", slug=spec.slug, pk=record.pk)
+    return render(
+        request, "ledgers/form.html", {"spec": spec, "form": form, "record": record, "own": False}
+    )
+
+
+def _order(spec: LedgerSpec) -> Any:
+    order = {name: index for index, name in enumerate(spec.edit_fields)}
+    return lambda name: order.get(name, len(order))
+
+
+@login_required
+def ledger_step(request: HttpRequest, slug: str, pk: int, target: str) -> HttpResponse:
+    spec = _spec(slug)
+    record = selectors.ledger_get(actor=request.user, model=spec.model, pk=pk)
+    step = workflows.find(spec.model, record.status, target)
+    if step is None or record.is_void or not policy.can(request.user, step.action, record):
+        raise Http404
+    form_class = forms.transition_form_class(spec, step)
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, instance=copy.copy(record), initial={"version": record.version})
+    if data is not None and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in step.fields}
+        try:
+            services.ledger_transition(
+                actor=request.user,
+                record=record,
+                version=form.cleaned_data["version"],
+                target=target,
+                fields=values,
+            )
+        except (ValidationError, PermissionDenied, StaleEdit) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The status is now “%(status)s”.") % {"status": record.get_status_display()},
+            )
+            return redirect("ledgers:detail", slug=spec.slug, pk=record.pk)
+    return render(
+        request, "ledgers/step.html", {"spec": spec, "form": form, "record": record, "step": step}
+    )
+
+
+@login_required
+@require_POST
+def ledger_void(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    spec = _spec(slug)
+    record = selectors.ledger_get(actor=request.user, model=spec.model, pk=pk)
+    if not policy.can(request.user, policy.MANAGE, record):
+        raise Http404
+    form = forms.VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ledger_void(
+                actor=request.user,
+                record=record,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, StaleEdit) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("The record was voided."))
+    else:
+        messages.error(request, _("Give the reason for voiding the record."))
+    return redirect("ledgers:detail", slug=spec.slug, pk=record.pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    spec = _spec(slug)
+    record = selectors.ledger_get(actor=request.user, model=spec.model, pk=pk)
+    if not policy.can(request.user, policy.CHANGE, record):
+        raise Http404
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                actor=request.user,
+                record=record,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The file was attached."))
+    else:
+        messages.error(request, _("Choose a file to attach."))
+    return redirect("ledgers:detail", slug=spec.slug, pk=record.pk)
+
+
+def _attachment(request: HttpRequest, slug: str, pk: int, aid: int) -> tuple[Any, Attachment]:
+    spec = _spec(slug)
+    record = selectors.ledger_get(actor=request.user, model=spec.model, pk=pk)
+    attachment = selectors.attachments_of(record).filter(pk=aid).first()
+    if attachment is None:
+        raise Http404
+    return record, attachment
+
+
+@login_required
+def attachment_download(request: HttpRequest, slug: str, pk: int, aid: int) -> HttpResponse:
+    record, attachment = _attachment(request, slug, pk, aid)
+    services.attachment_opened(actor=request.user, record=record, attachment=attachment)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.mime_type,
+    )
+
+
+@login_required
+@require_POST
+def attachment_void(request: HttpRequest, slug: str, pk: int, aid: int) -> HttpResponse:
+    record, attachment = _attachment(request, slug, pk, aid)
+    if not policy.can(request.user, policy.MANAGE, record):
+        raise Http404
+    try:
+        services.attachment_void(
+            actor=request.user,
+            record=record,
+            attachment=attachment,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The attachment was voided."))
+    return redirect("ledgers:detail", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def child_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    spec = _spec(slug)
+    if spec.child is None:
+        raise Http404
+    record = selectors.ledger_get(actor=request.user, model=spec.model, pk=pk)
+    if not policy.can(request.user, policy.CHANGE, record):
+        raise Http404
+    form = forms.child_form_class(spec)(request.POST)
+    if form.is_valid():
+        try:
+            services.child_add(actor=request.user, record=record, fields=form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The entry was added."))
+            return redirect("ledgers:detail", slug=spec.slug, pk=record.pk)
+    else:
+        for field_errors in form.errors.values():
+            messages.error(request, " ".join(field_errors))
+    return redirect("ledgers:detail", slug=spec.slug, pk=record.pk)
+
+
+@login_required
+@require_POST
+def quick_inquiry(request: HttpRequest) -> HttpResponse:
+    """逢问必录 from the home page: a staff member records an inquiry about their own case."""
+    spec = BY_SLUG["interference"]
+    if not request.user.staff_id:
+        raise Http404
+    form = forms.ledger_form_class(spec, spec.own_fields)(request.POST)
+    if form.is_valid():
+        try:
+            record = services.ledger_create(
+                actor=request.user,
+                model=spec.model,
+                fields={name: form.cleaned_data[name] for name in spec.own_fields},
+                about_self=True,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The inquiry was recorded. Thank you for recording it."))
+            return redirect("ledgers:detail", slug=spec.slug, pk=record.pk)
+    return render(
+        request, "ledgers/form.html", {"spec": spec, "form": form, "record": None, "own": True}
+    )
+
+
+def quick_inquiry_form() -> Any:
+    spec = BY_SLUG["interference"]
+    return forms.ledger_form_class(spec, spec.own_fields)(initial={"occurred_on": _today()})
+
+
+def my_recent_inquiries(*, actor: Any) -> list[Any]:
+    """The staff member's own latest inquiry records, for the home page."""
+    spec = BY_SLUG["interference"]
+    rows = selectors.ledger_list(actor=actor, model=spec.model, filters={"staff": actor.staff_id})
+    return list(rows.order_by("-pk")[:5])
