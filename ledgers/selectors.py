@@ -62,12 +62,19 @@ def ledger_list(
     return qs
 
 
-def ledger_get(*, actor: Any, model: type[LedgerRecord], pk: Any) -> LedgerRecord:
+def with_related(qs: QuerySet[LedgerRecord]) -> QuerySet[LedgerRecord]:
+    """Everything a full representation reads (the rules look at courts, staff and the courts
+    served), fetched in a fixed number of queries."""
+    model = qs.model
     related = [f.name for f in model._meta.concrete_fields if f.is_relation]
-    qs = model.objects.select_related(*related)
+    qs = qs.select_related(*related)
     if model._meta.many_to_many:
         qs = qs.prefetch_related(*(f.name for f in model._meta.many_to_many))
-    return policy.get_or_404(actor, qs, pk)
+    return qs
+
+
+def ledger_get(*, actor: Any, model: type[LedgerRecord], pk: Any) -> LedgerRecord:
+    return policy.get_or_404(actor, with_related(model.objects.all()), pk)
 
 
 def attachments_of(record: LedgerRecord) -> QuerySet[Attachment]:

@@ -119,7 +119,10 @@ def ledger_create(
     else:
         _check_fields(set(spec.edit_fields), fields)
     _save(record, many)
-    policy.require(actor, policy.CHANGE, record)
+    if not (actor is None or policy.can(actor, policy.CHANGE, record)):
+        raise ValidationError(
+            {"staff": [_("You may not keep records for this court, department or person.")]}
+        )
     events.record(
         actor=actor,
         action=_action(record, "create"),

@@ -12,6 +12,13 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from integrity.concurrency import StaleEdit
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_code = "stale"
+
 
 def _first_code(detail: Any) -> str:
     if isinstance(detail, dict):
@@ -27,6 +34,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    elif isinstance(exc, StaleEdit):
+        exc = Conflict(str(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from integrity.org.api import views as org
+from ledgers.api.views import VIEWSETS as LEDGER_VIEWSETS
 
 from .auth import TokenView
 
@@ -10,6 +11,8 @@ router.register("courts", org.CourtViewSet, basename="court")
 router.register("departments", org.DepartmentViewSet, basename="department")
 router.register("staff", org.StaffMemberViewSet, basename="staff")
 router.register("cases", org.CaseViewSet, basename="case")
+for slug, viewset in LEDGER_VIEWSETS.items():
+    router.register(f"ledgers/{slug}", viewset, basename=f"ledger-{slug}")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -9,6 +9,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from integrity.org.models import check_department_of_court
@@ -77,6 +78,13 @@ class LedgerRecord(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.refresh_search_text()
         super().save(*args, **kwargs)
+
+    @cached_property
+    def computed_values(self) -> dict:
+        """The regulation rules' results for this record (ledgers/computed.py), by name."""
+        from ledgers.computed import computed_fields
+
+        return {item.name: item.value for item in computed_fields(self)}
 
     @property
     def is_void(self) -> bool:
