@@ -14,6 +14,7 @@ from integrity.access.models import Role, User
 from integrity.org import demo_data as data
 from integrity.org import services
 from integrity.org.models import Case, CaseAgent, CaseParty, Court, Department, StaffMember
+from ledgers import demo as ledger_demo
 
 DEMO_PASSWORD = "Qinglian@2026"  # noqa: S105 - demo logins only, printed by `make run`
 SEED = 20261121
@@ -123,6 +124,7 @@ class Seeder:
             self.cases(court, staff)
         for login in LOGINS:
             self.login(login)
+        self.created += ledger_demo.seed(self.rng)
         return self.created
 
     # --- organisation ---------------------------------------------------------------------
