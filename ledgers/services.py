@@ -19,9 +19,17 @@ from django.utils.translation import gettext as _
 from integrity.access import policy
 from integrity.audit import events
 from integrity.concurrency import claim_version
+from integrity.org.casenumbers import normalize_case_number
+from integrity.org.models import Case
 
 from . import filetypes, workflows
-from .models import Attachment, LedgerRecord, RelativePractice, UnplannedContactReport
+from .models import (
+    Attachment,
+    InterferenceRecord,
+    LedgerRecord,
+    RelativePractice,
+    UnplannedContactReport,
+)
 from .specs import PLACE_FIELDS, spec_for
 
 
@@ -57,6 +65,14 @@ def _apply_rules(record: LedgerRecord) -> None:
     ):
         record.status = record.Status.PENDING
         record.recusal_required_on = record.recusal_required_on or record.reported_on or _today()
+    if isinstance(record, InterferenceRecord) and record.case_number:
+        # Link the registry's case when the number is known there (one form per case).
+        try:
+            number = normalize_case_number(record.case_number)
+        except ValidationError:
+            number = None  # full_clean reports the bad number
+        if number and (record.case_id is None or record.case.number != number):
+            record.case = Case.objects.filter(number=number).first()
     if isinstance(record, UnplannedContactReport) and not record.reported_on:
         record.reported_on = _today()
 

@@ -407,9 +407,13 @@ def quick_inquiry(request: HttpRequest) -> HttpResponse:
     )
 
 
-def quick_inquiry_form() -> Any:
+def quick_inquiry_form(*, actor: Any) -> Any:
+    """The 逢问必录 form of the home page; the case number offers the user's own cases."""
     spec = BY_SLUG["interference"]
-    return forms.ledger_form_class(spec, spec.own_fields)(initial={"occurred_on": _today()})
+    form = forms.ledger_form_class(spec, spec.own_fields)(initial={"occurred_on": _today()})
+    form.fields["case_number"].widget.attrs["list"] = "my-cases"
+    form.my_cases = org_selectors.own_case_numbers(actor=actor)
+    return form
 
 
 def my_recent_inquiries(*, actor: Any) -> list[Any]:

@@ -67,6 +67,14 @@ def case_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[
     return qs
 
 
+def own_case_numbers(*, actor: Any, limit: int = 30) -> list[str]:
+    """The latest cases the user presides over or sits on, newest first."""
+    if not getattr(actor, "staff_id", None):
+        return []
+    mine = Case.objects.filter(Q(presiding_judge=actor.staff_id) | Q(panel=actor.staff_id))
+    return list(mine.order_by("-id").values_list("number", flat=True).distinct()[:limit])
+
+
 def staff_get(*, actor: Any, pk: Any) -> StaffMember:
     return policy.get_or_404(actor, StaffMember.objects.select_related("court", "department"), pk)
 

@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "assignments": assignments,
         "staff": user.staff if user.staff_id else None,
         "court_count": org_selectors.court_list(actor=user).count(),
-        "inquiry_form": quick_inquiry_form() if user.staff_id else None,
+        "inquiry_form": quick_inquiry_form(actor=user) if user.staff_id else None,
         "my_inquiries": my_recent_inquiries(actor=user) if user.staff_id else [],
     }
     return render(request, "web/home.html", context)
