@@ -1,7 +1,9 @@
 from typing import Any
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -19,3 +21,45 @@ def is_date(value: Any) -> bool:
     import datetime
 
     return isinstance(value, datetime.date)
+
+
+@register.filter
+def is_pair(value: Any) -> bool:
+    """Whether an audit change is a ``[before, after]`` pair (not a single value)."""
+    return isinstance(value, list) and len(value) == 2
+
+
+_EVENT_LABELS = {
+    "create": _("Entered"),
+    "update": _("Corrected"),
+    "transition": _("Status changed"),
+    "void": _("Voided"),
+    "attachment.add": _("File attached"),
+    "attachment.download": _("Confidential file downloaded"),
+    "attachment.void": _("File voided"),
+    "remindertalk.add": _("Reminder talk recorded"),
+    "followup.add": _("Follow-up recorded"),
+}
+
+
+@register.filter
+def event_label(action: str) -> Any:
+    """A readable name for an audit action such as ``ledgers.contactcase.transition``."""
+    parts = action.split(".")
+    verb = ".".join(parts[2:]) if len(parts) > 2 else action
+    return _EVENT_LABELS.get(verb, action)
+
+
+@register.filter
+def field_label(record: models.Model, name: str) -> Any:
+    """The verbose name of a changed field, or the raw key (e.g. of an attachment event)."""
+    try:
+        return record._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:  # keys of attachment and entry events are not fields
+        return {
+            "attachment": _("attachment"),
+            "file": _("file"),
+            "type": _("type"),
+            "size": _("size"),
+            "sha256": "SHA-256",
+        }.get(name, name)
