@@ -8,8 +8,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import DepartureRecord, LedgerRecord, RelativePractice, UnplannedContactReport
 
@@ -46,7 +48,12 @@ def _relatives(record: RelativePractice, today: datetime.date) -> list[Computed]
             "application_due",
             _("recusal application due"),
             application_due,
-            _("Within a month (RECUSAL_APPLICATION_MONTHS)."),
+            ngettext(
+                "Within %(n)d month of the date recusal became required.",
+                "Within %(n)d months of the date recusal became required.",
+                settings.RECUSAL_APPLICATION_MONTHS,
+            )
+            % {"n": settings.RECUSAL_APPLICATION_MONTHS},
             alert=bool(
                 pending and not record.applied_on and application_due and today > application_due
             ),
@@ -55,7 +62,12 @@ def _relatives(record: RelativePractice, today: datetime.date) -> list[Computed]
             "post_change_due",
             _("post change due"),
             change_due,
-            _("Within six months (RECUSAL_POST_CHANGE_MONTHS)."),
+            ngettext(
+                "Within %(n)d month of the date recusal became required.",
+                "Within %(n)d months of the date recusal became required.",
+                settings.RECUSAL_POST_CHANGE_MONTHS,
+            )
+            % {"n": settings.RECUSAL_POST_CHANGE_MONTHS},
             alert=bool(pending and change_due and today > change_due),
         ),
     ]
@@ -87,7 +99,7 @@ def _departures(record: DepartureRecord, today: datetime.date) -> list[Computed]
             "law_firm_ban_lifetime",
             _("banned from law firms for life"),
             restrictions.law_firm_ban_lifetime,
-            _("Dismissed staff may not work in a law firm (法官法 art. 36)."),
+            _("Dismissed staff may not work in a law firm (司发通〔2021〕61号)."),
         ),
         Computed(
             "senior",
@@ -96,7 +108,7 @@ def _departures(record: DepartureRecord, today: datetime.date) -> list[Computed]
         ),
         Computed(
             "lifetime_courts",
-            _("courts where acting as agent is banned for life"),
+            _("courts where acting as agent or defender is banned for life"),
             list(restrictions.lifetime_courts),
             _("法释〔2011〕12号 art. 8: every court where the person served."),
         ),
@@ -109,7 +121,12 @@ def _reports(record: UnplannedContactReport, today: datetime.date) -> list[Compu
             "report_due",
             _("report due"),
             record.report_due,
-            _("Within UNPLANNED_CONTACT_REPORT_DAYS days of the contact."),
+            ngettext(
+                "Within %(n)d day of the contact.",
+                "Within %(n)d days of the contact.",
+                settings.UNPLANNED_CONTACT_REPORT_DAYS,
+            )
+            % {"n": settings.UNPLANNED_CONTACT_REPORT_DAYS},
         ),
         Computed(
             "reported_late", _("reported late"), record.reported_late, alert=record.reported_late

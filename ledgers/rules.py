@@ -277,7 +277,10 @@ def may_act_as_agent(
     if case_court_id in restrictions.lifetime_courts:
         return False, _("For life, no agent or defender in cases of a court where one served.")
     if restrictions.law_firm_ban_lifetime:
-        return False, _("Dismissed staff may never act as agent or defender as a lawyer.")
+        return False, _(
+            "Dismissed staff may never act as agent or defender, except for their ward or near "
+            "relative."
+        )
     if on <= restrictions.agent_ban_ends:
         return False, _("Within two years of leaving, no acting as agent or defender.")
     return True, _("No restriction applies.")
