@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from integrity.access import policy
 from integrity.audit.models import AuditEvent
-from integrity.org.casenumbers import normalize_case_number
+from integrity.org.casenumbers import fold_text, normalize_case_number
 
 from .models import Attachment, LedgerRecord
 from .specs import spec_for
@@ -26,7 +26,7 @@ def search_term(text: str) -> str:
     try:
         return normalize_case_number(text).lower()
     except ValidationError:
-        return text.lower()
+        return fold_text(text)
 
 
 def ledger_list(
@@ -67,7 +67,7 @@ def with_related(qs: QuerySet[LedgerRecord]) -> QuerySet[LedgerRecord]:
     served), fetched in a fixed number of queries."""
     model = qs.model
     related = [f.name for f in model._meta.concrete_fields if f.is_relation]
-    qs = qs.select_related(*related)
+    qs = qs.select_related(*related, "department__court", "voided_by__staff")
     if model._meta.many_to_many:
         qs = qs.prefetch_related(*(f.name for f in model._meta.many_to_many))
     return qs

@@ -58,8 +58,8 @@ def _apply_rules(record: LedgerRecord) -> None:
     # it became known, so that the one- and six-month deadlines run.
     if (
         isinstance(record, RelativePractice)
-        and record.relationship
-        and record.role
+        and record.relationship in RelativePractice.Relationship.values
+        and record.role in RelativePractice.LegalRole.values
         and record.status == record.Status.NOT_REQUIRED
         and record.recusal()
     ):
@@ -198,6 +198,7 @@ def ledger_transition(
 ) -> LedgerRecord:
     """Move a record along its workflow (ledgers/workflows.py), only from an allowed state."""
     model = record._meta.model
+    policy.require(actor, policy.VIEW, record)
     step = workflows.find(model, record.status, target)
     if step is None:
         raise ValidationError(
@@ -336,8 +337,16 @@ def attachment_add(
     return attachment
 
 
+def _check_belongs(record: LedgerRecord, attachment: Attachment) -> None:
+    if attachment.object_id != record.pk or attachment.content_type.model_class() is not (
+        record._meta.model
+    ):
+        raise PermissionDenied
+
+
 def attachment_opened(*, actor: Any, record: LedgerRecord, attachment: Attachment) -> None:
     """Every download of a confidential record's attachment is recorded."""
+    _check_belongs(record, attachment)
     if record.is_confidential:
         events.record(
             actor=actor,
@@ -353,6 +362,7 @@ def attachment_void(
 ) -> Attachment:
     """Withdraw a wrong attachment with a reason; the file is kept."""
     policy.require(actor, policy.MANAGE, record)
+    _check_belongs(record, attachment)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for voiding the attachment.")]})

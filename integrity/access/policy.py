@@ -28,6 +28,7 @@ VIEW = "view"
 CHANGE = "change"
 # Deciding on a record: status transitions (screening, approval, closing) and voiding.
 MANAGE = "manage"
+WRITE_ACTIONS = (CHANGE, MANAGE)
 
 
 class Reach(enum.Enum):

@@ -47,6 +47,12 @@ class CaseNumber:
         return f"({self.year}){self.court_code}{self.type_code}{self.sequence}号"
 
 
+def fold_text(value: str) -> str:
+    """Free text folded the way case numbers are: half-width forms, round brackets, lower case,
+    so that a search written with （）or 〔〕 finds what was stored with ()."""
+    return unicodedata.normalize("NFKC", value or "").translate(_BRACKETS).lower()
+
+
 def _fold(value: str) -> str:
     # NFKC turns full-width digits, letters and brackets into their half-width forms.
     value = unicodedata.normalize("NFKC", value or "").translate(_BRACKETS)

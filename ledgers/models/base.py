@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from integrity.org.casenumbers import fold_text
 from integrity.org.models import check_department_of_court
 
 
@@ -96,7 +97,7 @@ class LedgerRecord(models.Model):
 
     def refresh_search_text(self) -> None:
         text = " ".join(value for value in self.search_values() if value)
-        self.search_text = text.lower()[:500]
+        self.search_text = fold_text(text)[:500]
 
     def clean(self) -> None:
         check_department_of_court(self)

@@ -242,12 +242,6 @@ def test_invalid_input_is_refused_and_leaves_nothing(province, officer, model, c
     assert not creations(model).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="services._apply_rules calls RelativePractice.recusal() before full_clean(), so an "
-    "unknown choice escapes as ValueError from rules.Relationship()/LegalRole()",
-)
 @pytest.mark.parametrize(
     "change",
     [{"relationship": "cousin"}, {"role": "notary"}],
