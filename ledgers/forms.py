@@ -69,8 +69,9 @@ class LedgerFilterForm(forms.Form):
         self.fields["date_to"].label = _("%(field)s to") % {"field": date.verbose_name}
 
     def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {"invalid": True}
+        """The valid filters; an invalid field is shown with its error and left out, the
+        others still apply."""
+        self.is_valid()
         data = dict(self.cleaned_data)
         data["court"] = data["court"].pk if data.get("court") else None
         data["department"] = data["department"].pk if data.get("department") else None

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from integrity.access import policy
 from integrity.concurrency import StaleEdit
 from integrity.org import selectors as org_selectors
-from integrity.web.paging import keyset_page
+from integrity.web.paging import int_param, keyset_page
 
 from . import forms, selectors, services, workflows
 from .computed import computed_fields
@@ -62,7 +62,7 @@ def ledger_list(request: HttpRequest, slug: str) -> HttpResponse:
     spec = _spec(slug)
     courts = org_selectors.court_choices(actor=request.user)
     departments = org_selectors.department_list(
-        actor=request.user, court=request.GET.get("court") or None
+        actor=request.user, court=int_param(request.GET.get("court"))
     )
     form = forms.LedgerFilterForm(
         request.GET or None, model=spec.model, courts=courts, departments=departments
@@ -105,7 +105,7 @@ def ledger_create(request: HttpRequest, slug: str) -> HttpResponse:
     fields = (*spec.own_fields, "notes") if own else spec.edit_fields
     form_class = forms.ledger_form_class(spec, fields)
     data = request.POST if request.method == "POST" else None
-    court_id = (data or request.GET).get("court") or _default_court(request)
+    court_id = int_param((data or request.GET).get("court")) or _default_court(request)
     form = form_class(
         data,
         initial={"court": court_id},
@@ -135,7 +135,7 @@ def _default_court(request: HttpRequest) -> Any:
 @login_required
 def staff_options(request: HttpRequest) -> HttpResponse:
     """The department and staff choices for the court picked in a form (htmx swaps them)."""
-    court_id = request.GET.get("court") or None
+    court_id = int_param(request.GET.get("court"))
     courts = org_selectors.court_choices(actor=request.user)
     if court_id and not courts.filter(pk=court_id).exists():
         court_id = None
@@ -202,7 +202,7 @@ def ledger_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     fields = tuple(sorted(services._allowed_fields(request.user, record), key=_order(spec)))
     form_class = forms.ledger_form_class(spec, fields)
     data = request.POST if request.method == "POST" else None
-    court_id = (data or {}).get("court") or record.court_id
+    court_id = int_param((data or {}).get("court")) or record.court_id
     form = form_class(
         data,
         instance=copy.copy(record),

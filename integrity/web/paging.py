@@ -33,7 +33,8 @@ class KeysetPage:
         return self.link("before", self.prev_before)
 
 
-def _int(value: str | None) -> int | None:
+def int_param(value: str | None) -> int | None:
+    """An integer query parameter (an id); anything else is None, never an error."""
     try:
         return int(value) if value else None
     except ValueError:
@@ -42,7 +43,7 @@ def _int(value: str | None) -> int | None:
 
 def keyset_page(queryset: QuerySet, params: QueryDict, *, size: int = 50) -> KeysetPage:
     """Rows ordered by descending id; ``?after=ID`` continues, ``?before=ID`` goes back."""
-    after, before = _int(params.get("after")), _int(params.get("before"))
+    after, before = int_param(params.get("after")), int_param(params.get("before"))
     if before is not None:
         rows = list(queryset.filter(pk__gt=before).order_by("pk")[: size + 1])
         has_more = len(rows) > size

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from integrity.audit.models import AuditEvent
 from integrity.org import selectors as org_selectors
+from integrity.web.paging import int_param
 from ledgers import selectors, services
 from ledgers.forms import LedgerFilterForm
 from ledgers.models import LedgerRecord
@@ -64,7 +65,7 @@ class LedgerViewSet(
             model=self._model(),
             courts=org_selectors.court_choices(actor=self.request.user),
             departments=org_selectors.department_list(
-                actor=self.request.user, court=self.request.query_params.get("court") or None
+                actor=self.request.user, court=int_param(self.request.query_params.get("court"))
             ),
         )
         if self.action == "list" and not form.is_valid():
