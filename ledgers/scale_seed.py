@@ -39,6 +39,7 @@ from integrity.audit import events
 from integrity.org import demo_data
 from integrity.org.models import Court, Department, StaffMember
 from ledgers import rules
+from ledgers import scale_data as data
 from ledgers.models import (
     ContactApproval,
     ContactCase,
@@ -53,78 +54,6 @@ DEFAULT_SEED = 20261121
 DEFAULT_COURTS = 3500
 DEFAULT_STAFF_PER_COURT = 100
 DEFAULT_BATCH = 20_000
-
-# (code, full name, short name, prefecture-level divisions, county-level divisions): the
-# divisions weigh how many intermediate and basic courts each province gets.
-PROVINCES = [
-    ("京", "北京市", "北京", 4, 16),
-    ("津", "天津市", "天津", 3, 16),
-    ("冀", "河北省", "河北", 11, 167),
-    ("晋", "山西省", "山西", 11, 117),
-    ("蒙", "内蒙古自治区", "内蒙古", 12, 103),
-    ("辽", "辽宁省", "辽宁", 14, 100),
-    ("吉", "吉林省", "吉林", 9, 60),
-    ("黑", "黑龙江省", "黑龙江", 13, 121),
-    ("沪", "上海市", "上海", 3, 16),
-    ("苏", "江苏省", "江苏", 13, 95),
-    ("浙", "浙江省", "浙江", 11, 90),
-    ("皖", "安徽省", "安徽", 16, 104),
-    ("闽", "福建省", "福建", 9, 84),
-    ("赣", "江西省", "江西", 11, 100),
-    ("鲁", "山东省", "山东", 16, 136),
-    ("豫", "河南省", "河南", 17, 157),
-    ("鄂", "湖北省", "湖北", 13, 103),
-    ("湘", "湖南省", "湖南", 14, 122),
-    ("粤", "广东省", "广东", 21, 122),
-    ("桂", "广西壮族自治区", "广西", 14, 111),
-    ("琼", "海南省", "海南", 4, 23),
-    ("渝", "重庆市", "重庆", 5, 38),
-    ("川", "四川省", "四川", 21, 183),
-    ("贵", "贵州省", "贵州", 9, 88),
-    ("云", "云南省", "云南", 16, 129),
-    ("藏", "西藏自治区", "西藏", 7, 74),
-    ("陕", "陕西省", "陕西", 10, 107),
-    ("甘", "甘肃省", "甘肃", 14, 86),
-    ("青", "青海省", "青海", 8, 44),
-    ("宁", "宁夏回族自治区", "宁夏", 5, 22),
-    ("新", "新疆维吾尔自治区", "新疆", 14, 107),
-]
-MUNICIPALITIES = {"京", "津", "沪", "渝"}
-# The national shares: 31 high, about 400 intermediate and 3,070 basic courts.
-INTERMEDIATE_SHARE = 400 / 3500
-PROVINCE_SHARE = 31 / 3500
-# Staff per court relative to --staff-per-court, so that the average stays at that figure.
-STAFF_FACTOR = {"high": 3.0, "intermediate": 1.8, "basic": 0.875}
-DEPARTED_SHARE = 0.08
-STAFF_NUMBER_PREFIX = "N"
-
-PLACE_CHARS = (
-    "安宁平阳昌泰兴华德丰永嘉清和康乐宝庆福寿金石江河湖山川林原岭峰溪海滨洲城东西南北中新长"
-    "隆盛定远广通明光荣春秋云龙凤鹤松柏桐梅兰竹临沂丹凌桂梧榆柳杨桃樱霞彩"
-)
-CHINESE_NUMERALS = "一二三四五六七八九十"
-FIRM_WORDS = [
-    "同方",
-    "恒信",
-    "华夏",
-    "正阳",
-    "浩天",
-    "北方",
-    "鼎诚",
-    "东方",
-    "海华",
-    "滨海",
-    "金桥",
-    "明德",
-    "至诚",
-    "衡平",
-    "公正",
-    "天元",
-    "信达",
-    "德恒",
-    "君合",
-    "汇才",
-]
 
 # How the records split across the ledgers (weights, in the order of RECORD_MODELS).
 RECORD_MODELS: tuple[type[LedgerRecord], ...] = (
@@ -241,8 +170,10 @@ def plan_courts(total: int, rng: random.Random, existing: dict[str, str]) -> lis
     """The court tree for ``total`` courts, parents before children. ``existing`` maps the
     codes of courts already in the database to their names: such a court keeps its name, and a
     new court's name avoids them all (names are unique)."""
-    provinces = PROVINCES[: min(len(PROVINCES), max(1, round(total * PROVINCE_SHARE)))]
-    n_intermediate = max(len(provinces), round(total * INTERMEDIATE_SHARE))
+    provinces = data.PROVINCES[
+        : min(len(data.PROVINCES), max(1, round(total * data.PROVINCE_SHARE)))
+    ]
+    n_intermediate = max(len(provinces), round(total * data.INTERMEDIATE_SHARE))
     n_basic = max(total - len(provinces) - n_intermediate, 0)
     per_province = apportion(n_intermediate, [p[3] for p in provinces], minimum=1)
     basic_per_province = apportion(n_basic, [p[4] for p in provinces])
@@ -258,7 +189,7 @@ def plan_courts(total: int, rng: random.Random, existing: dict[str, str]) -> lis
             if name not in used:
                 used.add(name)
                 return name
-            name = make() if attempt < 100 else f"{make()}（{attempt}）"
+            name = make() if attempt < 20 else f"{make()}（{attempt}）"
         raise RuntimeError("could not find an unused court name")
 
     courts: list[PlannedCourt] = []
@@ -266,24 +197,29 @@ def plan_courts(total: int, rng: random.Random, existing: dict[str, str]) -> lis
         provinces, per_province, basic_per_province, strict=True
     ):
         courts.append(
-            PlannedCourt(code, fresh(code, lambda: f"{full}高级人民法院"), "high", None, short)
+            PlannedCourt(code, fresh(code, lambda f=full: f"{f}高级人民法院"), "high", None, short)
         )
         basics = apportion(n_low, [1] * n_mid)
         for i in range(1, n_mid + 1):
             mid_code = f"{code}{i:02d}"
-            if code in MUNICIPALITIES:
+            if code in data.MUNICIPALITIES:
                 city = full
-                ordinal = CHINESE_NUMERALS[i - 1] if i <= 10 else str(i)
-                mid_name = fresh(mid_code, lambda o=ordinal: f"{full}第{o}中级人民法院")
+                ordinal = data.CHINESE_NUMERALS[i - 1] if i <= 10 else str(i)
+                mid_name = fresh(mid_code, lambda f=full, o=ordinal: f"{f}第{o}中级人民法院")
             else:
-                city = fresh("", lambda: pick(rng, PLACE_CHARS) + pick(rng, PLACE_CHARS) + "市")
+                city = fresh(
+                    "", lambda: pick(rng, data.PLACE_CHARS) + pick(rng, data.PLACE_CHARS) + "市"
+                )
                 mid_name = fresh(mid_code, lambda city=city: f"{city}中级人民法院")
+                if mid_code in existing:  # an existing city court's basic courts share its city
+                    city = existing[mid_code].removesuffix("中级人民法院")
             courts.append(PlannedCourt(mid_code, mid_name, "intermediate", code, short))
             for j in range(1, basics[i - 1] + 1):
-                suffix = "区" if rng.random() < 0.4 or code in MUNICIPALITIES else "县"
+                suffix = "区" if rng.random() < 0.4 or code in data.MUNICIPALITIES else "县"
 
                 def county(city: str = city, suffix: str = suffix) -> str:
-                    return f"{city}{pick(rng, PLACE_CHARS)}{pick(rng, PLACE_CHARS)}{suffix}人民法院"
+                    place = pick(rng, data.PLACE_CHARS) + pick(rng, data.PLACE_CHARS)
+                    return f"{city}{place}{suffix}人民法院"
 
                 low_code = f"{mid_code}{j:02d}"
                 courts.append(
@@ -350,104 +286,15 @@ class StaffRow:
     court: PlannedCourt
 
 
-CASE_TYPES_BASIC = ["民初", "民初", "民初", "刑初", "行初", "执", "执", "执恢", "执保", "法赔"]
-CASE_TYPES_UPPER = ["民初", "民终", "民终", "刑终", "行终", "民再", "执", "执复", "委赔", "刑初"]
-STAGE_OF_TYPE = {"执": "enforcement", "执恢": "enforcement", "执保": "enforcement"}
-STAGE_OF_TYPE |= {"执复": "enforcement", "民再": "retrial"}
-UNITS_INTERNAL = ["本院审判管理办公室", "本院执行局", "上级法院", "本院立案庭", "本院政治部"]
-UNITS_EXTERNAL = [
-    "区人大常委会",
-    "县委政法委",
-    "市人民政府办公室",
-    "区发展和改革局",
-    "县公安局",
-    "镇人民政府",
-    "市住房和城乡建设局",
-    "县自然资源局",
-]
-POSTS_INTERNAL = ["审判员", "副庭长", "执行员", "法官助理", "副院长"]
-POSTS_EXTERNAL = ["副主任", "局长", "副局长", "科长", "镇长", "办公室主任"]
-RELATIONS = ["当事人亲属", "当事人同学", "当事人同事", "当事人朋友", "无", "代理律师同学"]
-INQUIRY_CONTENT = [
-    "询问案件审理进度",
-    "询问案件开庭时间",
-    "为当事人说情",
-    "打听合议庭评议意见",
-    "询问财产保全情况",
-    "转交当事人材料",
-    "询问执行款发放时间",
-    "要求尽快结案",
-]
-PLACES = ["办公室", "电话", "法院门口", "茶楼", "饭店", "小区会所", "微信"]
-SCREENING_NOTES = {True: "属违规过问，已报告院党组", False: "属正常履职过问，已记录在案"}
-INTERMEDIARY_SUFFIX = {
-    "audit": "会计师事务所",
-    "valuation": "资产评估有限公司",
-    "auction": "拍卖有限公司",
-    "inspection": "检测技术有限公司",
-    "bankruptcy": "破产清算事务所",
-    "notary": "公证处",
-    "forensic": "司法鉴定所",
-}
-CONTACT_DESCRIPTIONS = [
-    "接受当事人宴请",
-    "向律师透露合议庭评议情况",
-    "为当事人介绍代理律师",
-    "向中介机构人员借款",
-    "非工作时间与律师私下会见",
-    "收受当事人购物卡",
-]
-APPROVAL_PURPOSES = ["同学聚会", "亲属婚宴", "老乡聚会", "参加学术研讨", "探望病人"]
-DECISION_NOTES = ["同意，不得谈论案件", "不同意", "同意，事后报告"]
-CIRCUMSTANCES = ["偶遇，简单寒暄", "在超市偶遇，未谈及案件", "参加婚宴时同桌", "乘坐高铁邻座"]
-REVIEW_NOTES = ["已审核，无异常", "已审核，提醒注意回避", "已审核"]
-EMPLOYERS = ["", "", "某科技有限公司", "某律师事务所法律顾问", "某高校", "社区居委会", "无"]
-ACTIVITIES = ["", "退休在家", "从事教学工作", "企业法务", "从事公益活动"]
-VOID_REASONS = ["录入错误，重复登记", "登记对象有误", "当事人身份登记错误"]
-RELATIONSHIP_WEIGHTS = Weighted(
-    [
-        ("spouse", 25),
-        ("son", 10),
-        ("daughter", 10),
-        ("father", 5),
-        ("mother", 3),
-        ("brother", 12),
-        ("sister", 10),
-        ("spouse_parent", 3),
-        ("spouse_sibling", 10),
-        ("child_spouse", 5),
-        ("child_spouse_parent", 2),
-        ("other", 5),
-    ]
-)
-# Relatives who usually carry the staff member's surname.
-SAME_SURNAME = {"son", "daughter", "father", "brother", "sister"}
-LEGAL_ROLE_WEIGHTS = Weighted(
-    [
-        ("partner", 10),
-        ("lawyer", 60),
-        ("legal_adviser", 10),
-        ("firm_staff", 10),
-        ("other_paid_service", 10),
-    ]
-)
-COUNTERPART_WEIGHTS = Weighted(
-    [("party", 35), ("lawyer", 35), ("special_relation", 15), ("intermediary", 15)]
-)
-REGULATION_WEIGHTS = Weighted([("internal", 50), ("leading_cadre", 20), ("contact", 30)])
-INTERFERENCE_STATUS = Weighted(
-    [("recorded", 30), ("screened", 40), ("reported", 15), ("closed", 15)]
-)
-CONTACT_CASE_STATUS = Weighted(
-    [("registered", 20), ("verifying", 20), ("handled", 45), ("dismissed", 15)]
-)
-APPROVAL_STATUS = Weighted(
-    [("requested", 15), ("approved", 65), ("refused", 10), ("withdrawn", 10)]
-)
-RECUSAL_STATUS = Weighted([("pending", 30), ("implemented", 50), ("resolved", 20)])
-DEPARTED_STATUS = Weighted(
-    [("retired", 40), ("resigned", 30), ("transferred", 25), ("dismissed", 5)]
-)
+RELATIONSHIP_WEIGHTS = Weighted(data.RELATIONSHIP_WEIGHTS)
+LEGAL_ROLE_WEIGHTS = Weighted(data.LEGAL_ROLE_WEIGHTS)
+COUNTERPART_WEIGHTS = Weighted(data.COUNTERPART_WEIGHTS)
+REGULATION_WEIGHTS = Weighted(data.REGULATION_WEIGHTS)
+INTERFERENCE_STATUS = Weighted(data.INTERFERENCE_STATUS)
+CONTACT_CASE_STATUS = Weighted(data.CONTACT_CASE_STATUS)
+APPROVAL_STATUS = Weighted(data.APPROVAL_STATUS)
+RECUSAL_STATUS = Weighted(data.RECUSAL_STATUS)
+DEPARTED_STATUS = Weighted(data.DEPARTED_STATUS)
 
 
 class RecordMaker:
@@ -469,7 +316,7 @@ class RecordMaker:
         member = row.member
         values = self.makers[model](rng, row)
         if rng.random() < VOIDED_SHARE:
-            values.update(voided_at=self.now, void_reason=pick(rng, VOID_REASONS))
+            values.update(voided_at=self.now, void_reason=pick(rng, data.VOID_REASONS))
         record = model(
             court_id=member.court_id,
             department_id=member.department_id,
@@ -482,7 +329,7 @@ class RecordMaker:
 
     # -- shared pieces --
     def case_number(self, rng: random.Random, court: PlannedCourt, year: int) -> str:
-        codes = CASE_TYPES_BASIC if court.level == "basic" else CASE_TYPES_UPPER
+        codes = data.CASE_TYPES_BASIC if court.level == "basic" else data.CASE_TYPES_UPPER
         return f"({year}){court.code}{pick(rng, codes)}{1 + int(rng.random() * 20000)}号"
 
     @staticmethod
@@ -490,7 +337,7 @@ class RecordMaker:
         return f"1{int(rng.random() * 10**16):016d}"
 
     def law_firm(self, rng: random.Random, court: PlannedCourt) -> str:
-        return f"{court.province}{pick(rng, FIRM_WORDS)}律师事务所"
+        return f"{court.province}{pick(rng, data.FIRM_WORDS)}律师事务所"
 
     def counterpart(self, rng: random.Random, row: StaffRow, day: datetime.date) -> dict:
         kind = COUNTERPART_WEIGHTS.draw(rng)
@@ -506,11 +353,11 @@ class RecordMaker:
             values["counterpart_firm"] = self.law_firm(rng, row.court)
             values["licence_number"] = self.licence(rng)
         elif kind == "intermediary":
-            intermediary = pick(rng, list(INTERMEDIARY_SUFFIX))
+            intermediary = pick(rng, list(data.INTERMEDIARY_SUFFIX))
             values["intermediary_kind"] = intermediary
-            word = pick(rng, FIRM_WORDS)
+            word = pick(rng, data.FIRM_WORDS)
             values["counterpart_firm"] = (
-                f"{row.court.province}{word}{INTERMEDIARY_SUFFIX[intermediary]}"
+                f"{row.court.province}{word}{data.INTERMEDIARY_SUFFIX[intermediary]}"
             )
         if kind != "special_relation" and rng.random() < 0.6:
             values["case_number"] = self.case_number(rng, row.court, day.year)
@@ -531,21 +378,25 @@ class RecordMaker:
             "case_number": number,
             "case_stage": "filing"
             if rng.random() < 0.05
-            else STAGE_OF_TYPE.get(type_code, "trial"),
+            else data.STAGE_OF_TYPE.get(type_code, "trial"),
             "interferer_kind": kind,
             "interferer_name": self.names.person(rng)[0],
-            "interferer_unit": pick(rng, UNITS_INTERNAL if kind == "internal" else UNITS_EXTERNAL)
+            "interferer_unit": pick(
+                rng, data.UNITS_INTERNAL if kind == "internal" else data.UNITS_EXTERNAL
+            )
             if kind != "other"
             else "",
-            "interferer_post": pick(rng, POSTS_INTERNAL if kind == "internal" else POSTS_EXTERNAL)
+            "interferer_post": pick(
+                rng, data.POSTS_INTERNAL if kind == "internal" else data.POSTS_EXTERNAL
+            )
             if kind != "other"
             else "",
             "interferer_contact": f"13{int(rng.random() * 10**9):09d}",
-            "interferer_relation": pick(rng, RELATIONS),
+            "interferer_relation": pick(rng, data.RELATIONS),
             "occurred_on": day,
-            "place": pick(rng, PLACES),
+            "place": pick(rng, data.PLACES),
             "method": pick(rng, InterferenceRecord.Method.values),
-            "content": pick(rng, INQUIRY_CONTENT),
+            "content": pick(rng, data.INQUIRY_CONTENT),
             "status": status,
         }
         if status != "recorded":
@@ -559,7 +410,7 @@ class RecordMaker:
                 reported_to_discipline=improper and status in {"reported", "closed"},
                 notified=improper and status == "closed" and rng.random() < 0.3,
                 screened_on=later(day, rng, 1, 30),
-                screening_note=SCREENING_NOTES[improper],
+                screening_note=data.SCREENING_NOTES[improper],
             )
         return values
 
@@ -570,7 +421,7 @@ class RecordMaker:
         values.update(
             behaviour=pick(rng, ContactCase.Behaviour.values),
             occurred_on=day,
-            description=pick(rng, CONTACT_DESCRIPTIONS),
+            description=pick(rng, data.CONTACT_DESCRIPTIONS),
             clue_source=pick(rng, ContactCase.ClueSource.values),
             status=status,
         )
@@ -592,13 +443,17 @@ class RecordMaker:
         status = APPROVAL_STATUS.draw(rng)
         values = self.counterpart(rng, row, day)
         values.update(
-            planned_on=day, place=pick(rng, PLACES[3:]), purpose=pick(rng, APPROVAL_PURPOSES)
+            planned_on=day,
+            place=pick(rng, data.PLACES[3:]),
+            purpose=pick(rng, data.APPROVAL_PURPOSES),
         )
         values["status"] = status
         if status in {"approved", "refused"}:
             values.update(
                 decided_on=day - datetime.timedelta(days=1 + int(rng.random() * 7)),
-                decision_note=DECISION_NOTES[1] if status == "refused" else DECISION_NOTES[0],
+                decision_note=data.DECISION_NOTES[1]
+                if status == "refused"
+                else data.DECISION_NOTES[0],
             )
         return values
 
@@ -609,9 +464,9 @@ class RecordMaker:
         values.update(
             contact_on=day,
             reported_on=later(day, rng, 0, 3 if rng.random() < 0.9 else 10),
-            place=pick(rng, PLACES[2:]),
-            circumstances=pick(rng, CIRCUMSTANCES),
-            review_note=pick(rng, REVIEW_NOTES) if reviewed else "",
+            place=pick(rng, data.PLACES[2:]),
+            circumstances=pick(rng, data.CIRCUMSTANCES),
+            review_note=pick(rng, data.REVIEW_NOTES) if reviewed else "",
             status="reviewed" if reviewed else "submitted",
         )
         return values
@@ -619,7 +474,7 @@ class RecordMaker:
     def relative(self, rng: random.Random, row: StaffRow) -> dict[str, Any]:
         member = row.member
         relationship = RELATIONSHIP_WEIGHTS.draw(rng)
-        surname = member.name[:1] if relationship in SAME_SURNAME else ""
+        surname = member.name[:1] if relationship in data.SAME_SURNAME else ""
         role = LEGAL_ROLE_WEIGHTS.draw(rng)
         in_area = rng.random() < 0.5
         acts = rng.random() < 0.2
@@ -680,8 +535,8 @@ class RecordMaker:
             "pledge_signed_on": left_on - datetime.timedelta(days=int(rng.random() * 10))
             if rng.random() < 0.8
             else None,
-            "current_employer": pick(rng, EMPLOYERS),
-            "current_activity": pick(rng, ACTIVITIES),
+            "current_employer": pick(rng, data.EMPLOYERS),
+            "current_activity": pick(rng, data.ACTIVITIES),
             "status": "ended" if left_on < datetime.date(2023, 9, 1) else "following",
         }
 
@@ -753,9 +608,10 @@ class ScaleSeeder:
         mark = time.perf_counter()
         self.load_records(records)
         self.lap("records", mark)
-        mark = time.perf_counter()
-        self.analyze()
-        self.lap("analyze", mark)
+        if self.summary.records_created or self.summary.staff_created:
+            mark = time.perf_counter()
+            self.analyze()
+            self.lap("analyze", mark)
         self.summary.seconds["total"] = round(time.perf_counter() - started, 1)
         events.record(
             actor=None,
@@ -853,14 +709,14 @@ class ScaleSeeder:
 
     # -- staff --
     def staff_count(self, court: PlannedCourt) -> int:
-        return max(1, round(self.staff_per_court * STAFF_FACTOR[court.level]))
+        return max(1, round(self.staff_per_court * data.STAFF_FACTOR[court.level]))
 
     def load_staff(self, departments: dict[int, list[Department]]) -> None:
         rng = random.Random(f"{self.seed}:staff")  # noqa: S311 - test data, not secrets
         have = set(
             StaffMember.objects.filter(
                 court_id__in=[c.pk for c in self.courts],
-                staff_number__startswith=STAFF_NUMBER_PREFIX,
+                staff_number__startswith=data.STAFF_NUMBER_PREFIX,
             ).values_list("court_id", "staff_number")
         )
         batch: list[StaffMember] = []
@@ -916,7 +772,10 @@ class ScaleSeeder:
             "deputy_chief": "judge_1",
             "judge": pick(rng, ["judge_1", "judge_2", "judge_3", "judge_4"]),
         }.get(post, "")
-        departed = rng.random() < DEPARTED_SHARE and post not in {"president", "vice_president"}
+        departed = rng.random() < data.DEPARTED_SHARE and post not in {
+            "president",
+            "vice_president",
+        }
         joined = datetime.date(1985 + int(rng.random() * 38), 1 + int(rng.random() * 12), 1)
         status, left_on = StaffMember.Status.SERVING, None
         if departed:
@@ -926,7 +785,7 @@ class ScaleSeeder:
             court_id=court.pk,
             department_id=department.pk if department else None,
             name=name,
-            staff_number=f"{STAFF_NUMBER_PREFIX}{number + 1:05d}",
+            staff_number=f"{data.STAFF_NUMBER_PREFIX}{number + 1:05d}",
             gender=gender,
             post=post,
             grade=grade,
@@ -940,37 +799,47 @@ class ScaleSeeder:
 
     # -- logins --
     def bench_courts(self) -> dict[str, PlannedCourt]:
-        """The first high, intermediate and basic court of the first province's first city."""
-        high = self.courts[0]
-        mid = next((c for c in self.courts if c.parent_code == high.code), high)
-        low = next((c for c in self.courts if c.parent_code == mid.code), mid)
+        """The busiest jurisdictions: the province with the most courts, its intermediate
+        court with the most basic courts, and the first basic court of that one."""
+        children: dict[str | None, list[PlannedCourt]] = {}
+        for court in self.courts:
+            children.setdefault(court.parent_code, []).append(court)
+
+        def size(court: PlannedCourt) -> int:
+            return 1 + sum(size(child) for child in children.get(court.code, []))
+
+        high = max(children[None], key=size)
+        mid = max(children.get(high.code, [high]), key=size)
+        low = children.get(mid.code, [mid])[0]
         return {"high": high, "intermediate": mid, "basic": low}
 
     def ensure_logins(self) -> None:
         courts = self.bench_courts()
         for username, role, level, covers in BENCH_LOGINS:
-            court = courts[level]
+            court = Court.objects.get(pk=courts[level].pk)
             user = User.objects.filter(username=username).first()
             if user is None:
-                staff = (
+                user = User(username=username)
+                # No password: the benchmark logs in with force_login, nobody else can.
+                user.set_unusable_password()
+            if user.staff is None or user.staff.court_id != court.pk:
+                user.staff = (
                     StaffMember.objects.filter(
-                        court_id=court.pk, user__isnull=True, status=StaffMember.Status.SERVING
+                        court=court, user__isnull=True, status=StaffMember.Status.SERVING
                     )
                     .order_by("id")
                     .first()
                 )
-                user = User(username=username, staff=staff)
-                # No password: the benchmark logs in with force_login, nobody else can.
-                user.set_unusable_password()
                 access_services.user_save(actor=None, user=user)
-            if not RoleAssignment.objects.filter(
-                user=user, role=role, court_id=court.pk, is_active=True
-            ).exists():
+            assignments = RoleAssignment.objects.filter(user=user, is_active=True)
+            for other in assignments.exclude(role=role, court=court):
+                access_services.role_assignment_save(actor=None, assignment=other, is_active=False)
+            if not assignments.filter(role=role, court=court).exists():
                 access_services.role_assignment_save(
                     actor=None,
                     user=user,
                     role=role,
-                    court=Court.objects.get(pk=court.pk),
+                    court=court,
                     covers_subordinates=covers,
                 )
 

@@ -62,21 +62,24 @@ class Command(BaseCommand):
         if options["records"] < 0 or options["courts"] < 3 or options["staff_per_court"] < 1:
             raise CommandError("--records >= 0, --courts >= 3 and --staff-per-court >= 1.")
         started = time.perf_counter()
-        self.stdout.write(
-            f"seed_scale: {options['records']} records, {options['courts']} courts, "
-            f"~{options['staff_per_court']} staff per court on {connection.vendor}"
-        )
+        talk = options["verbosity"] > 0
+        if talk:
+            self.stdout.write(
+                f"seed_scale: {options['records']} records, {options['courts']} courts, "
+                f"~{options['staff_per_court']} staff per court on {connection.vendor}"
+            )
         seeder = scale_seed.ScaleSeeder(
             seed=options["seed"],
             courts=options["courts"],
             staff_per_court=options["staff_per_court"],
             batch_size=options["batch_size"],
-            out=self.stdout if options["verbosity"] > 0 else None,
+            out=self.stdout if talk else None,
         )
         summary = seeder.run(options["records"])
-        self.stdout.write(
-            f"seed_scale: {summary.records_created} records added "
-            f"({summary.records_after} in total), {summary.courts_created} courts, "
-            f"{summary.departments_created} departments and {summary.staff_created} staff "
-            f"added in {time.perf_counter() - started:.1f} s"
-        )
+        if talk:
+            self.stdout.write(
+                f"seed_scale: {summary.records_created} records added "
+                f"({summary.records_after} in total), {summary.courts_created} courts, "
+                f"{summary.departments_created} departments and {summary.staff_created} staff "
+                f"added in {time.perf_counter() - started:.1f} s"
+            )
