@@ -7,7 +7,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint messages check-messages migrate seed clean
+.PHONY: install run test lint messages check-messages migrate seed bench clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -39,6 +39,13 @@ migrate: install
 
 seed: migrate
 	$(MANAGE) seed_demo
+
+# Ledger pages and API timed against DATABASE_URL at BENCH_RECORDS records (seeded with
+# seed_scale when fewer); BENCH_ARGS adds options, e.g. BENCH_ARGS="--ledger all --explain".
+BENCH_RECORDS ?= 1000000
+bench: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) bench_ledgers --records $(BENCH_RECORDS) $(BENCH_ARGS)
 
 # Web server, Celery worker and beat together (Procfile.dev); Ctrl-C stops all three.
 run: seed
