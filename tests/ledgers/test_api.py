@@ -463,6 +463,30 @@ def test_transition(api, province, slug):
     assert record.status == target
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Form-encoded bodies: DRF's BooleanField reads a missing checkbox as False, so the "
+    "transition serializer hands recorded_in_file, reported_to_leadership, "
+    "reported_to_discipline and notified (fields of the 'reported' step) to "
+    "services.ledger_transition, whose _check_fields refuses them with PermissionDenied (403).",
+)
+def test_a_form_encoded_screening_is_accepted(api, province):
+    # Given a recorded inquiry
+    record = make("interference", province)
+
+    # When the officer screens it with a form-encoded body (not JSON)
+    response = api.post(
+        url("interference", record.pk, "transition"),
+        {"version": 1, "target": "screened", "nature": "within_duty", "screened_on": "2025-03-06"},
+        format="multipart",
+    )
+
+    # Then it is screened like with JSON
+    assert response.status_code == 200, response.content
+    record.refresh_from_db()
+    assert record.status == "screened"
+
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_a_transition_not_allowed_from_the_status_is_a_400(api, province, slug):
     record = make(slug, province)

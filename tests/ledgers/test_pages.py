@@ -397,6 +397,26 @@ def test_list_filters(web, province, slug, kind):
     assert unwanted.pk not in listed(response, slug)
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_period_includes_both_ends(web, province, slug):
+    # Given records on the last day before, the first and last day of March, and the day after
+    days = [
+        datetime.date(2025, 2, 28),
+        datetime.date(2025, 3, 1),
+        datetime.date(2025, 3, 31),
+        datetime.date(2025, 4, 1),
+    ]
+    before, first, last, after = (make(slug, province, **dated(slug, day)) for day in days)
+
+    # When the list is filtered on March
+    response = web.get(f"/ledgers/{slug}/", {"date_from": "2025年3月1日", "date_to": "2025-03-31"})
+
+    # Then March's first and last day are in, the days around them out
+    assert listed(response, slug) == [last.pk, first.pk]
+    assert before.pk not in listed(response, slug)
+    assert after.pk not in listed(response, slug)
+
+
 @pytest.mark.parametrize(("slug", "kind"), SEARCHES)
 def test_list_free_text_search(web, province, slug, kind):
     # Given a record with a name, case number or firm, and an ordinary one
