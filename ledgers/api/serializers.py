@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from rest_framework import serializers
 
 from integrity.web.dates import parse_chinese_date
@@ -64,6 +65,13 @@ _COMPUTED_FIELDS = {
 }
 
 
+class OmittedBooleanField(serializers.BooleanField):
+    """A checkbox missing from a form-encoded body is left out (not read as False), so that a
+    partial update or a step changes only what the caller sent."""
+
+    default_empty_html = serializers.empty
+
+
 class DateAwareSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -72,6 +80,7 @@ class DateAwareSerializer(serializers.ModelSerializer):
             for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
             if field is serializers.DateField
         },
+        models.BooleanField: OmittedBooleanField,
     }
 
 

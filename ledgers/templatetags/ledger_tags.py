@@ -30,6 +30,7 @@ def is_pair(value: Any) -> bool:
 
 
 _EVENT_LABELS = {
+    "access.denied": _("Refused access attempt"),
     "create": _("Entered"),
     "update": _("Corrected"),
     "transition": _("Status changed"),

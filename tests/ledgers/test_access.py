@@ -233,12 +233,6 @@ def test_staff_record_their_own_inquiry_through_the_api(province):
     assert record.entered_by == user
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Form-encoded bodies: DRF's BooleanField reads the missing is_confidential as False, "
-    "and services.ledger_create refuses a staff member's field outside own_fields with "
-    "PermissionDenied (403); the same request as JSON is accepted.",
-)
 def test_staff_record_their_own_inquiry_with_a_form_encoded_body(province):
     _user, _web, api = login(province, "staff@heping")
     data = {

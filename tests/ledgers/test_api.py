@@ -463,13 +463,6 @@ def test_transition(api, province, slug):
     assert record.status == target
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Form-encoded bodies: DRF's BooleanField reads a missing checkbox as False, so the "
-    "transition serializer hands recorded_in_file, reported_to_leadership, "
-    "reported_to_discipline and notified (fields of the 'reported' step) to "
-    "services.ledger_transition, whose _check_fields refuses them with PermissionDenied (403).",
-)
 def test_a_form_encoded_screening_is_accepted(api, province):
     # Given a recorded inquiry
     record = make("interference", province)
