@@ -122,6 +122,7 @@ class Report:
                 f"{r.queries:>7} {r.bare_ms:>11.2f} {r.ratio:>6.1f} "
                 f"{'' if r.rows is None else r.rows:>5}  "
                 + ("MISSED " + ", ".join(r.misses) if r.misses else "ok")
+                + (f" ({r.writes} writes not re-run)" if r.writes else "")
             )
         missed = [r for r in self.results if r.misses]
         lines.append(
@@ -332,7 +333,8 @@ class Bench:
 
 def _server_version() -> str:
     if connection.vendor == "postgresql":
-        number = connection.cursor().connection.server_version
+        connection.ensure_connection()
+        number = connection.pg_version
         return f"{number // 10000}.{number % 10000}"
     if connection.vendor == "sqlite":
         import sqlite3
