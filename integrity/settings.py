@@ -250,6 +250,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": _("Integrity case management for court discipline offices."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Staff records and departure records share the post and grade choices: one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "StaffPostEnum": "integrity.org.models.STAFF_POSTS",
+        "JudgeGradeEnum": "integrity.org.models.JUDGE_GRADES",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

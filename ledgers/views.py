@@ -5,6 +5,7 @@ through ledgers.selectors, writes through ledgers.services."""
 from __future__ import annotations
 
 import copy
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,9 +63,11 @@ def ledger_index(request: HttpRequest) -> HttpResponse:
 def ledger_list(request: HttpRequest, slug: str) -> HttpResponse:
     spec = _spec(slug)
     courts = org_selectors.court_choices(actor=request.user)
-    departments = org_selectors.department_list(
-        actor=request.user, court=int_param(request.GET.get("court"))
-    )
+    court_id = int_param(request.GET.get("court"))
+    # The departments of the chosen court only: a province has thousands of them.
+    departments = org_selectors.department_list(actor=request.user, court=court_id)
+    if not court_id:
+        departments = departments.filter(pk=int_param(request.GET.get("department")) or 0)
     form = forms.LedgerFilterForm(
         request.GET or None, model=spec.model, courts=courts, departments=departments
     )
@@ -79,9 +83,40 @@ def ledger_list(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "page": page,
             "columns": columns,
+            "cells": _cells(page.rows, columns, request.path),
             "may_create": policy.may_use(request.user, spec.model, policy.CHANGE),
         },
     )
+
+
+def _display(record: Any, field: Any) -> str:
+    value = (
+        getattr(record, f"get_{field.name}_display")()
+        if field.choices
+        else (getattr(record, field.name))
+    )
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    return str(value) if value not in (None, "") else "—"
+
+
+def _cells(rows: list[Any], columns: list[Any], base: str) -> list[dict[str, Any]]:
+    """The list's cells, formatted once in Python: cheaper than a template filter per cell
+    on a page of fifty rows."""
+    return [
+        {
+            "url": f"{base}{record.pk}/",
+            "pk": record.pk,
+            "void": record.is_void,
+            "place": " ".join(
+                filter(None, [record.court.name, record.department and record.department.name])
+            ),
+            "staff": record.staff.name,
+            "values": [_display(record, field) for field in columns],
+            "status": record.get_status_display(),
+        }
+        for record in rows
+    ]
 
 
 def _place_for(request: HttpRequest, court_id: Any) -> dict[str, Any]:

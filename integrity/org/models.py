@@ -218,6 +218,11 @@ class StaffMember(models.Model):
             )
 
 
+# Module-level names of the staff choices, for the API schema (one enum name each).
+STAFF_POSTS = StaffMember.Post
+JUDGE_GRADES = StaffMember.Grade
+
+
 class Case(models.Model):
     """A case in the registry: needed for follow-up visits and conflict checks."""
 
