@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrity.org.models import Court, Department, StaffMember
 from integrity.web.dates import ChineseDateField
+from integrity.web.widgets import FastSelect, FastSelectMultiple
 
 from .models import LedgerRecord
 from .selectors import VOIDED_EXCLUDE, VOIDED_INCLUDE, VOIDED_ONLY
@@ -24,6 +25,10 @@ _BLANK = [("", "---------")]
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
     if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         return field.formfield(form_class=ChineseDateField, **kwargs)
+    if isinstance(field, models.ForeignKey):
+        return field.formfield(widget=FastSelect, **kwargs)
+    if isinstance(field, models.ManyToManyField):
+        return field.formfield(widget=FastSelectMultiple, **kwargs)
     return field.formfield(**kwargs)
 
 
@@ -33,9 +38,14 @@ class LedgerFilterForm(forms.Form):
         required=False,
         help_text=_("Names, case numbers or law firms"),
     )
-    court = forms.ModelChoiceField(label=_("Court"), queryset=Court.objects.none(), required=False)
+    court = forms.ModelChoiceField(
+        label=_("Court"), queryset=Court.objects.none(), required=False, widget=FastSelect
+    )
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=FastSelect,
     )
     date_from = ChineseDateField(label=_("From"), required=False)
     date_to = ChineseDateField(label=_("To"), required=False)

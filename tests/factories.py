@@ -6,6 +6,7 @@ import itertools
 import factory
 from factory.django import DjangoModelFactory
 
+from integrity.access import policy
 from integrity.access.models import RoleAssignment, User
 from integrity.org import services
 from integrity.org.models import Case, CaseAgent, CaseParty, Court, Department, StaffMember
@@ -86,6 +87,5 @@ def assign(
     assignment = RoleAssignment.objects.create(
         user=user, role=role, court=court, department=department, covers_subordinates=covers
     )
-    if hasattr(user, "_qinglian_grants"):
-        del user._qinglian_grants
+    policy.forget(user)
     return assignment

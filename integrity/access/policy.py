@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from integrity.org.models import Court
+
 from .models import Role, RoleAssignment
 
 M = TypeVar("M", bound=models.Model)
@@ -133,8 +135,22 @@ def roles_of(user: Any) -> set[str]:
 
 def forget(user: Any) -> None:
     """Drop the cached scope (after the user's assignments change within one request)."""
-    if hasattr(user, "_qinglian_grants"):
-        del user._qinglian_grants
+    for name in ("_qinglian_grants", "_qinglian_subtrees"):
+        if hasattr(user, name):
+            delattr(user, name)
+
+
+def _subtree_ids(user: Any, path: str) -> list[int]:
+    """The ids of the court at ``path`` and every court below it, kept on the user object
+    for the request like the grants."""
+    cache = getattr(user, "_qinglian_subtrees", None)
+    if cache is None:
+        cache = user._qinglian_subtrees = {}
+    if path not in cache:
+        cache[path] = list(
+            Court.objects.filter(path__startswith=path).order_by("pk").values_list("pk", flat=True)
+        )
+    return cache[path]
 
 
 def _prefix(lookup: str, name: str) -> str:
@@ -156,8 +172,12 @@ def _grant_filter(
             else:
                 own |= Q(**{owner: user.staff_id})
         return own
-    if grant.covers_subordinates:
-        where = Q(**{_prefix(rule.court, "path__startswith"): grant.court_path})
+    if grant.covers_subordinates and rule.court:
+        # The subtree as a list of court ids (read once per request): the database then uses
+        # each table's (court, id) index instead of joining courts and filtering on the path.
+        where = Q(**{f"{rule.court}__in": _subtree_ids(user, grant.court_path)})
+    elif grant.covers_subordinates:
+        where = Q(path__startswith=grant.court_path)
     else:
         where = Q(**{rule.court or "pk": grant.court_id})
     if grant.department_id and rule.department is not None:

@@ -1047,19 +1047,20 @@ def test_quick_inquiry_needs_a_staff_record(web):
 
 # --- Query counts --------------------------------------------------------------------------
 
-# A list page: session, user, role assignments, the page of rows (court, department and staff
-# joined), the courts and the departments of the filter form.
-LIST_PAGE_QUERIES = 6
+# A list page: session, user, role assignments, the ids of the courts below (the officer covers
+# them), the page of rows (court, department and staff joined), the courts and the departments
+# of the filter form.
+LIST_PAGE_QUERIES = 7
 # A detail page: session, user, role assignments, the record (every relation joined), may
 # change and may manage (one EXISTS each, whatever the status), the history and the
 # attachments; the entries of relatives and departures; the courts served by a departed person.
-DETAIL_PAGE_QUERIES = {
-    "interference": 8,
-    "contacts": 8,
-    "approvals": 8,
-    "reports": 8,
-    "relatives": 9,
-    "departures": 10,
+DETAIL_PAGE_QUERIES = {  # + the ids of the courts below, as for the list
+    "interference": 9,
+    "contacts": 9,
+    "approvals": 9,
+    "reports": 9,
+    "relatives": 10,
+    "departures": 11,
 }
 
 
