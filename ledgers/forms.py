@@ -49,11 +49,12 @@ class LedgerFilterForm(forms.Form):
     )
     date_from = ChineseDateField(label=_("From"), required=False)
     date_to = ChineseDateField(label=_("To"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=FastSelect)
     voided = forms.ChoiceField(
         label=_("Voided records"),
         required=False,
+        widget=FastSelect,
         choices=[
             (VOIDED_EXCLUDE, _("Hide")),
             (VOIDED_INCLUDE, _("Show too")),
