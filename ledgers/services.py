@@ -77,7 +77,7 @@ def _apply_rules(record: LedgerRecord) -> None:
         record.reported_on = _today()
 
 
-def _allowed_fields(actor: Any, record: LedgerRecord) -> set[str]:
+def editable_fields(actor: Any, record: LedgerRecord) -> set[str]:
     spec = spec_for(record._meta.model)
     if actor is None or policy.can(actor, policy.MANAGE, record) or not spec.own_fields:
         return set(spec.edit_fields)
@@ -122,7 +122,7 @@ def ledger_create(
     plain, many = _split_many(model, fields)
     record = model(entered_by=actor if getattr(actor, "is_authenticated", False) else None)
     events.apply(record, plain)
-    if about_self or _self_service(actor, model):
+    if about_self or enters_only_own(actor, model):
         if not spec.own_fields or not getattr(actor, "staff_id", None):
             raise PermissionDenied
         _check_fields({*spec.own_fields, "notes", *PLACE_FIELDS}, fields)
@@ -148,7 +148,7 @@ def ledger_create(
     return record
 
 
-def _self_service(actor: Any, model: type[LedgerRecord]) -> bool:
+def enters_only_own(actor: Any, model: type[LedgerRecord]) -> bool:
     """Whether ``actor`` enters records of ``model`` only about themselves."""
     if actor is None or actor.is_superuser:
         return False
@@ -165,7 +165,7 @@ def ledger_update(
     staff member tries to change their own record after the office has taken it up."""
     policy.require(actor, policy.CHANGE, record)
     _refuse_void(record)
-    allowed = _allowed_fields(actor, record)
+    allowed = editable_fields(actor, record)
     _check_fields(allowed, fields)
     initial = record._meta.get_field("status").default
     if allowed != set(spec_for(record._meta.model).edit_fields) and record.status != initial:

@@ -126,7 +126,7 @@ def _place_for(request: HttpRequest, court_id: Any) -> dict[str, Any]:
 
 
 def _own_only(request: HttpRequest, spec: LedgerSpec) -> bool:
-    return services._self_service(request.user, spec.model)
+    return services.enters_only_own(request.user, spec.model)
 
 
 @login_required
@@ -234,7 +234,7 @@ def ledger_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     record = selectors.ledger_get(actor=request.user, model=spec.model, pk=pk)
     if not policy.can(request.user, policy.CHANGE, record) or record.is_void:
         raise Http404
-    fields = tuple(sorted(services._allowed_fields(request.user, record), key=_order(spec)))
+    fields = tuple(sorted(services.editable_fields(request.user, record), key=_order(spec)))
     form_class = forms.ledger_form_class(spec, fields)
     data = request.POST if request.method == "POST" else None
     court_id = int_param((data or {}).get("court")) or record.court_id
