@@ -542,8 +542,6 @@ class RecordMaker:
 
 
 # --- the seeder ---------------------------------------------------------------------------------
-CADRE_POSTS = {"president", "vice_president", "chief", "deputy_chief"}
-TRIAL_POSTS = {"chief", "deputy_chief", "judge", "assistant", "clerk", "enforcement_officer"}
 POST_CYCLE = [
     "chief",
     "judge",
@@ -558,11 +556,6 @@ POST_CYCLE = [
     "assistant",
     "clerk",
 ]
-TOP_GRADES = {
-    "high": ("grand_2", "senior_1", "senior_2"),
-    "intermediate": ("senior_2", "senior_3", "senior_4"),
-    "basic": ("senior_3", "senior_4", "judge_1"),
-}
 
 
 class ScaleSeeder:
@@ -764,7 +757,7 @@ class ScaleSeeder:
                 department = next((d for d in trial if d.name == "执行局"), trial[0])
             else:
                 department = trial[(number - 2) // len(POST_CYCLE) % len(trial)]
-        top = TOP_GRADES[court.level]
+        top = demo_data.TOP_GRADES[court.level]
         grade = {
             "president": top[0],
             "vice_president": top[1],
@@ -789,8 +782,8 @@ class ScaleSeeder:
             gender=gender,
             post=post,
             grade=grade,
-            is_leading_cadre=post in CADRE_POSTS,
-            is_trial_post=(post in TRIAL_POSTS and department in trial)
+            is_leading_cadre=post in demo_data.CADRE_POSTS,
+            is_trial_post=(post in demo_data.TRIAL_POSTS and department in trial)
             or post in {"president", "vice_president"},
             status=status,
             joined_on=joined,

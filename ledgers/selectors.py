@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from integrity.access import policy
 from integrity.audit.models import AuditEvent
+from integrity.audit.selectors import object_history
 from integrity.org.casenumbers import fold_text, normalize_case_number
 
 from .models import Attachment, LedgerRecord
@@ -95,8 +96,4 @@ def children_of(record: LedgerRecord) -> list[Any]:
 def history_of(record: LedgerRecord, *, limit: int = 200) -> list[AuditEvent]:
     """The record's trail in the audit chain, newest first: every change, transition,
     attachment and void, with who, when and what."""
-    return list(
-        AuditEvent.objects.filter(
-            object_type=record._meta.label_lower, object_id=str(record.pk)
-        ).order_by("-seq")[:limit]
-    )
+    return object_history(record, limit=limit)

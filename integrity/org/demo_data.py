@@ -476,3 +476,16 @@ CASE_TYPE_CODES = {
 
 # Type codes that a basic court never uses (see note above).
 UPPER_COURT_ONLY_CODES = {"民终", "刑终", "行终", "委赔"}
+
+
+# Posts that make a leading cadre, posts in trial or enforcement work, and the judge grades of
+# a court's president, vice president and division chiefs by court level: shared by the demo
+# seeder and the national-scale seeder.
+CADRE_POSTS = {"president", "vice_president", "chief", "deputy_chief"}
+TRIAL_POSTS = {"chief", "deputy_chief", "judge", "assistant", "clerk", "enforcement_officer"}
+TOP_GRADES = {
+    "high": ("grand_2", "senior_1", "senior_2"),
+    "intermediate": ("senior_2", "senior_3", "senior_4"),
+    "special": ("senior_2", "senior_3", "senior_4"),
+    "basic": ("senior_3", "senior_4", "judge_1"),
+}

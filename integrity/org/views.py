@@ -1,24 +1,14 @@
 """Staff directory and case registry pages; all reads go through org.selectors."""
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from integrity.audit.models import AuditEvent
+from integrity.audit.selectors import object_history
 from integrity.web.paging import keyset_page
 
 from . import selectors
 from .forms import CaseFilterForm, StaffFilterForm
-
-
-def _history(obj: Any) -> list[AuditEvent]:
-    return list(
-        AuditEvent.objects.filter(
-            object_type=obj._meta.label_lower, object_id=str(obj.pk)
-        ).order_by("-seq")[:50]
-    )
 
 
 @login_required
@@ -36,7 +26,11 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff = selectors.staff_get(actor=request.user, pk=pk)
-    return render(request, "org/staff_detail.html", {"staff": staff, "history": _history(staff)})
+    return render(
+        request,
+        "org/staff_detail.html",
+        {"staff": staff, "history": object_history(staff, limit=50)},
+    )
 
 
 @login_required
@@ -51,4 +45,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(actor=request.user, pk=pk)
-    return render(request, "org/case_detail.html", {"case": case, "history": _history(case)})
+    return render(
+        request, "org/case_detail.html", {"case": case, "history": object_history(case, limit=50)}
+    )

@@ -27,8 +27,6 @@ CASE_TYPES = {
     "执行": "enforcement",
     "国家赔偿": "state_compensation",
 }
-CADRE_POSTS = {"president", "vice_president", "chief", "deputy_chief"}
-TRIAL_POSTS = {"chief", "deputy_chief", "judge", "assistant", "clerk", "enforcement_officer"}
 
 
 @dataclass(frozen=True)
@@ -185,8 +183,8 @@ class Seeder:
                     staff_number=staff_number,
                     post=post,
                     grade=self.grade_for(court, post),
-                    is_leading_cadre=post in CADRE_POSTS,
-                    is_trial_post=(post in TRIAL_POSTS and department in trial)
+                    is_leading_cadre=post in data.CADRE_POSTS,
+                    is_trial_post=(post in data.TRIAL_POSTS and department in trial)
                     or post in {"president", "vice_president"},
                     status=status,
                     joined_on=joined,
@@ -225,12 +223,7 @@ class Seeder:
 
     @staticmethod
     def grade_for(court: Court, post: str) -> str:
-        top = {
-            "high": ("grand_2", "senior_1", "senior_2"),
-            "intermediate": ("senior_2", "senior_3", "senior_4"),
-            "special": ("senior_2", "senior_3", "senior_4"),
-            "basic": ("senior_3", "senior_4", "judge_1"),
-        }[court.level]
+        top = data.TOP_GRADES[court.level]
         return {
             "president": top[0],
             "vice_president": top[1],
