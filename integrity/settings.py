@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "integrity.audit",
     "integrity.web.apps.WebConfig",
     "ledgers.apps.LedgersConfig",
+    "integrity.notify.apps.NotifyConfig",
 ]
 
 MIDDLEWARE = [

@@ -9,13 +9,17 @@ from integrity.access.models import Role
 from integrity.access.policy import CHANGE, MANAGE, VIEW, Reach, ScopeRule, register
 
 from .models import (
+    Campaign,
     ContactApproval,
     ContactCase,
+    Declaration,
+    DeclaredRelative,
     DepartureRecord,
     FollowUp,
     InterferenceRecord,
     RelativePractice,
     ReminderTalk,
+    Signature,
     UnplannedContactReport,
 )
 
@@ -81,5 +85,43 @@ register(
         court="record__court",
         department="record__department",
         reach={VIEW: {Role.STAFF: Reach.NONE}},
+    ),
+)
+
+# Declarations (issue 4). A campaign is opened and managed by officers (and administrators)
+# for their courts; signers and leaders see the campaigns of their jurisdiction.
+register(Campaign, ScopeRule(court="court", reach={VIEW: {Role.STAFF: Reach.NONE}}))
+# A staff member files their own declaration; chiefs (their department) and leaders (their
+# court) sign. Which stage of the chain a signer may sign is checked by the service.
+register(
+    Declaration,
+    ScopeRule(
+        court="court",
+        department="department",
+        owners=("staff",),
+        reach={
+            CHANGE: {Role.STAFF: Reach.OWN, Role.CHIEF: Reach.OWN, Role.LEADER: Reach.OWN},
+            MANAGE: {
+                Role.CHIEF: Reach.JURISDICTION,
+                Role.LEADER: Reach.JURISDICTION,
+                Role.OFFICER: Reach.JURISDICTION,
+            },
+        },
+    ),
+)
+register(
+    DeclaredRelative,
+    ScopeRule(
+        court="declaration__court",
+        department="declaration__department",
+        owners=("declaration__staff",),
+    ),
+)
+register(
+    Signature,
+    ScopeRule(
+        court="declaration__court",
+        department="declaration__department",
+        owners=("declaration__staff",),
     ),
 )

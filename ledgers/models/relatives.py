@@ -83,6 +83,12 @@ class RelativePractice(LedgerRecord):
     status = models.CharField(
         _("recusal status"), max_length=16, choices=Status.choices, default=Status.NOT_REQUIRED
     )
+    # Set when a signed declaration no longer lists this relative: an officer checks whether
+    # the relative stopped practising or the staff member left them out (art. 8).
+    review_flagged_on = models.DateField(
+        _("flagged for review on"), null=True, blank=True, editable=False
+    )
+    review_reason = models.TextField(_("why it needs review"), blank=True, editable=False)
 
     class Meta(LedgerRecord.Meta):
         verbose_name = _("relative practising law")
