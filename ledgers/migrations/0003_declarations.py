@@ -195,6 +195,12 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "next_role",
+                    models.CharField(
+                        blank=True, editable=False, max_length=16, verbose_name="awaiting"
+                    ),
+                ),
+                (
                     "filed_at",
                     models.DateTimeField(
                         blank=True, editable=False, null=True, verbose_name="filed at"
@@ -272,6 +278,30 @@ class Migration(migrations.Migration):
                         related_name="+",
                         to="ledgers.interferencerecord",
                         verbose_name="inquiries reported",
+                    ),
+                ),
+                (
+                    "next_court",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.court",
+                        verbose_name="awaiting the court",
+                    ),
+                ),
+                (
+                    "next_department",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="awaiting the department",
                     ),
                 ),
                 (
@@ -484,6 +514,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="declaration",
             index=models.Index(fields=["staff", "-id"], name="ledg_decl_staff_id"),
+        ),
+        migrations.AddIndex(
+            model_name="declaration",
+            index=models.Index(
+                condition=models.Q(("status", "filed")),
+                fields=["next_court", "next_role"],
+                name="ledg_decl_awaiting",
+            ),
         ),
         migrations.AddConstraint(
             model_name="declaration",

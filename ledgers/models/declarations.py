@@ -175,6 +175,27 @@ class Declaration(models.Model):
     # The sign-off chain fixed when it was filed: [{"role", "court", "department"}, …].
     chain = models.JSONField(_("sign-off chain"), default=list, blank=True, editable=False)
     signatures_done = models.PositiveSmallIntegerField(_("signatures"), default=0, editable=False)
+    # The stage awaited now, copied out of ``chain`` so that "awaiting my signature" is an
+    # indexed query: the role, court and (for a chief) department that must sign next.
+    next_role = models.CharField(_("awaiting"), max_length=16, blank=True, editable=False)
+    next_court = models.ForeignKey(
+        "org.Court",
+        verbose_name=_("awaiting the court"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    next_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("awaiting the department"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True, editable=False)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -200,6 +221,11 @@ class Declaration(models.Model):
             models.Index(fields=["campaign", "status"], name="ledg_decl_campaign_status"),
             models.Index(fields=["court", "campaign"], name="ledg_decl_court_campaign"),
             models.Index(fields=["staff", "-id"], name="ledg_decl_staff_id"),
+            models.Index(
+                fields=["next_court", "next_role"],
+                condition=models.Q(status="filed"),
+                name="ledg_decl_awaiting",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
