@@ -317,6 +317,9 @@ class Signature(models.Model):
         on_delete=models.PROTECT,
         related_name="signatures",
     )
+    # Which filing this decides on: 1 for the first, one more after each return and refiling
+    # (a returned declaration is signed again from the first stage).
+    filing = models.PositiveSmallIntegerField(_("filing"), default=1)
     stage = models.PositiveSmallIntegerField(_("stage"))
     role = models.CharField(_("signing as"), max_length=16)
     signer = models.ForeignKey(
@@ -337,7 +340,7 @@ class Signature(models.Model):
         ordering = ["declaration", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["declaration", "stage"],
+                fields=["declaration", "filing", "stage"],
                 condition=models.Q(decision="signed"),
                 name="ledg_sign_once_per_stage",
             ),
