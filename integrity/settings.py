@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "integrity.web.context_processors.navigation",
+                "integrity.notify.context_processors.unread",
             ],
         },
     },
@@ -232,6 +233,35 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Notifications: the reminder sweep and its emails (integrity/notify/) ----------------------
+# The base of the links in notification emails (the address users open Qinglian at).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The sweep is idempotent (one notification per recipient and key), so running it hourly costs
+# nothing and picks up a deadline set in the morning on the same day.
+REMINDER_SWEEP_INTERVAL_SECONDS = env.int("REMINDER_SWEEP_INTERVAL_SECONDS", default=3600)
+NOTIFY_EMAIL_INTERVAL_SECONDS = env.int("NOTIFY_EMAIL_INTERVAL_SECONDS", default=60)
+# A failed email is retried after RETRY * 2 ** (attempts - 1) seconds, at most MAX_ATTEMPTS
+# times; a worker that dies while sending leaves its claim, taken over after LEASE seconds.
+NOTIFY_EMAIL_RETRY_SECONDS = env.int("NOTIFY_EMAIL_RETRY_SECONDS", default=60)
+NOTIFY_EMAIL_MAX_ATTEMPTS = env.int("NOTIFY_EMAIL_MAX_ATTEMPTS", default=6)
+NOTIFY_EMAIL_LEASE_SECONDS = env.int("NOTIFY_EMAIL_LEASE_SECONDS", default=600)
+NOTIFY_EMAIL_BATCH = env.int("NOTIFY_EMAIL_BATCH", default=100)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reminder-sweep": {
+            "task": "integrity.notify.tasks.run_sweep",
+            "schedule": REMINDER_SWEEP_INTERVAL_SECONDS,
+            # A sweep still queued when the next one is due is dropped, not run twice.
+            "options": {"expires": REMINDER_SWEEP_INTERVAL_SECONDS},
+        },
+        "deliver-notification-emails": {
+            "task": "integrity.notify.tasks.deliver_emails",
+            "schedule": NOTIFY_EMAIL_INTERVAL_SECONDS,
+            "options": {"expires": NOTIFY_EMAIL_INTERVAL_SECONDS},
+        },
+    }
+)
+
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -268,6 +298,35 @@ RECUSAL_APPLICATION_MONTHS = env.int("RECUSAL_APPLICATION_MONTHS", default=1)
 RECUSAL_POST_CHANGE_MONTHS = env.int("RECUSAL_POST_CHANGE_MONTHS", default=6)
 # An unplanned contact outside work is reported within this many days.
 UNPLANNED_CONTACT_REPORT_DAYS = env.int("UNPLANNED_CONTACT_REPORT_DAYS", default=3)
+
+# --- Reminders: when the sweep reminds and escalates (ledgers/reminders.py) -------------------
+# The periodic 三个规定 report (zero report included) is monthly under 司发通〔2021〕60号: the
+# default period of a three-regulations campaign, in months.
+THREE_RULES_REPORT_MONTHS = env.int("THREE_RULES_REPORT_MONTHS", default=1)
+# Declarations (法发〔2020〕13号 art. 1 relatives report; 司发通〔2021〕60号 periodic report;
+# 领导背书 sign-off): remind this many days before the campaign's due date ...
+DECLARATION_REMIND_DAYS_BEFORE = env.int("DECLARATION_REMIND_DAYS_BEFORE", default=3)
+# ... tell the first signer (the division chief, 领导背书) when a task is more than this many
+# days overdue, and the court leaders when more than this many.
+ESCALATE_TO_SIGNER_DAYS = env.int("ESCALATE_TO_SIGNER_DAYS", default=3)
+ESCALATE_TO_LEADER_DAYS = env.int("ESCALATE_TO_LEADER_DAYS", default=7)
+# A filed declaration waiting for the same signature more than this many days reminds the
+# signers (weekly).
+SIGNATURE_REMIND_DAYS = env.int("SIGNATURE_REMIND_DAYS", default=3)
+# 法发〔2020〕13号: the staff member and the officers are reminded this many days before the
+# recusal application and the post change fall due (RECUSAL_*_MONTHS above).
+RECUSAL_REMIND_DAYS_BEFORE = env.int("RECUSAL_REMIND_DAYS_BEFORE", default=7)
+# 司发通〔2021〕60号: an unplanned-contact report not reviewed within this many days of being
+# reported reminds the division chief (or, lacking one, the court leaders).
+UNPLANNED_CONTACT_REVIEW_DAYS = env.int("UNPLANNED_CONTACT_REVIEW_DAYS", default=3)
+# 法官法 art. 36, 司发通〔2021〕61号: departed staff are followed up every this many months
+# until their restrictions end.
+DEPARTURE_FOLLOW_UP_MONTHS = env.int("DEPARTURE_FOLLOW_UP_MONTHS", default=6)
+# 季度通报 (中办发〔2015〕23号, 中政委〔2015〕10号: each quarter's summary of interference and
+# inquiries goes to the leadership, the political-legal committee and the court above): remind
+# from this many days before the quarter ends until the summary is due, this many days after.
+QUARTERLY_SUMMARY_REMIND_DAYS_BEFORE = env.int("QUARTERLY_SUMMARY_REMIND_DAYS_BEFORE", default=7)
+QUARTERLY_SUMMARY_DUE_DAYS = env.int("QUARTERLY_SUMMARY_DUE_DAYS", default=15)
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {

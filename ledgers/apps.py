@@ -8,4 +8,4 @@ class LedgersConfig(AppConfig):
     verbose_name = _("Ledgers")
 
     def ready(self) -> None:
-        from . import scopes  # noqa: F401  (registers the ledgers' scope rules)
+        from . import reminders, scopes  # noqa: F401  (the reminder sources, the scope rules)
