@@ -255,6 +255,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StaffPostEnum": "integrity.org.models.STAFF_POSTS",
         "JudgeGradeEnum": "integrity.org.models.JUDGE_GRADES",
+        # Declarations (ledgers/declarations/api.py): each choice set is used by several
+        # representations, and relatives' roles are shared with ledger 3.
+        "DeclarationStatusEnum": "ledgers.declarations.api.DECLARATION_STATUSES",
+        "LegalRoleEnum": "ledgers.declarations.api.LEGAL_ROLES",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("cases/", org_views.case_list, name="case-list"),
     path("cases/<int:pk>/", org_views.case_detail, name="case-detail"),
     path("ledgers/", include("ledgers.urls")),
+    path("declarations/", include("ledgers.declarations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("integrity.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from integrity.org.api import views as org
 from ledgers.api.views import VIEWSETS as LEDGER_VIEWSETS
+from ledgers.declarations.api import CampaignViewSet, DeclarationViewSet
 
 from .auth import TokenView
 
@@ -13,6 +14,9 @@ router.register("staff", org.StaffMemberViewSet, basename="staff")
 router.register("cases", org.CaseViewSet, basename="case")
 for slug, viewset in LEDGER_VIEWSETS.items():
     router.register(f"ledgers/{slug}", viewset, basename=f"ledger-{slug}")
+# Campaigns first: their prefix lies under the declarations'.
+router.register("declarations/campaigns", CampaignViewSet, basename="declaration-campaign")
+router.register("declarations", DeclarationViewSet, basename="declaration")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

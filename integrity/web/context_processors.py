@@ -10,6 +10,7 @@ from integrity.access import policy
 from integrity.access.models import Role
 from integrity.access.scoped_admin import ADMIN_ROLES
 from integrity.org.models import Case, StaffMember
+from ledgers.models import Campaign
 from ledgers.specs import SPECS
 
 
@@ -24,6 +25,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Case registry"), reverse("case-list"), "cases"))
     if any(policy.may_use(user, spec.model) for spec in SPECS):
         items.append((_("Ledgers"), reverse("ledgers:index"), "ledgers"))
+    # Everyone with a staff record files declarations; no query (the grants are cached).
+    if user.staff_id or policy.may_use(user, Campaign):
+        items.append((_("Declarations"), reverse("declarations:index"), "declarations"))
     roles = policy.roles_of(user)
     if user.is_superuser or roles & ADMIN_ROLES:
         items.append((_("Administration"), reverse("admin:index"), "admin"))

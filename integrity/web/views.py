@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from integrity.access.models import RoleAssignment
 from integrity.celery import app as celery_app
 from integrity.org import selectors as org_selectors
+from ledgers.declarations.views import home_awaiting, home_tasks
 from ledgers.views import my_recent_inquiries, quick_inquiry_form
 
 
@@ -30,6 +32,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "court_count": org_selectors.court_list(actor=user).count(),
         "inquiry_form": quick_inquiry_form(actor=user) if user.staff_id else None,
         "my_inquiries": my_recent_inquiries(actor=user) if user.staff_id else [],
+        # Declarations to file (with due dates and overdue marks) and, for chiefs and court
+        # leaders, those awaiting their signature.
+        "tasks": home_tasks(actor=user, today=timezone.localdate()),
+        "awaiting": home_awaiting(actor=user),
     }
     return render(request, "web/home.html", context)
 

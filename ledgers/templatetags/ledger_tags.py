@@ -40,6 +40,16 @@ _EVENT_LABELS = {
     "attachment.void": _("File voided"),
     "remindertalk.add": _("Reminder talk recorded"),
     "followup.add": _("Follow-up recorded"),
+    # Declarations (ledgers/declarations/services.py)
+    "open": _("Campaign opened"),
+    "close": _("Campaign closed"),
+    "remind_overdue": _("The overdue were reminded"),
+    "file": _("Filed"),
+    "sign": _("Signed"),
+    "return": _("Returned"),
+    "correct": _("Correction started"),
+    "supersede": _("Superseded by a correction"),
+    "flag_review": _("Flagged for review"),
 }
 
 
@@ -55,7 +65,7 @@ def event_label(action: str) -> Any:
 def field_label(record: models.Model, name: str) -> Any:
     """The verbose name of a changed field, or the raw key (e.g. of an attachment event)."""
     try:
-        return record._meta.get_field(name).verbose_name
+        field = record._meta.get_field(name)
     except FieldDoesNotExist:  # keys of attachment and entry events are not fields
         return {
             "attachment": _("attachment"),
@@ -63,4 +73,15 @@ def field_label(record: models.Model, name: str) -> Any:
             "type": _("type"),
             "size": _("size"),
             "sha256": "SHA-256",
+            # keys of declaration events
+            "tasks": _("tasks"),
+            "overdue": _("overdue"),
+            "told": _("reminded"),
+            "signature": _("signature"),
+            "filed_on_behalf_of": _("filed on behalf of"),
         }.get(name, name)
+    if hasattr(field, "verbose_name"):
+        return field.verbose_name
+    # A reverse relation (a declaration's relatives, its correction): the related model's name.
+    meta = field.related_model._meta
+    return meta.verbose_name if field.one_to_one else meta.verbose_name_plural
