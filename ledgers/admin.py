@@ -11,8 +11,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from integrity.access.scoped_admin import ScopedModelAdmin
+from integrity.access import policy
+from integrity.access.policy import VIEW
+from integrity.access.scoped_admin import ReadOnlyInline, ScopedModelAdmin
 
+from .models import Campaign, Declaration, DeclaredRelative, Signature
 from .specs import SPECS, LedgerSpec
 
 
@@ -58,3 +61,111 @@ def _register(spec: LedgerSpec) -> None:
 
 for _spec in SPECS:
     _register(_spec)
+
+
+# --- declarations (issue 4) -------------------------------------------------------------------
+# Read-only as well: campaigns are opened, filed, signed, returned and corrected on the
+# declaration pages or through the API, where the sign-off chain and the version check live.
+class _DeclarationsReadOnly(ScopedModelAdmin):
+    show_full_result_count = False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(_DeclarationsReadOnly):
+    list_display = [
+        "id",
+        "title",
+        "kind",
+        "court",
+        "covers_subordinates",
+        "period_start",
+        "period_end",
+        "due_on",
+        "status",
+        "task_count",
+        "voided_at",
+        "page_link",
+    ]
+    list_filter = ["kind", "status", "covers_subordinates", "voided_at"]
+    list_select_related = ["court"]
+    search_fields = ["title"]
+    date_hierarchy = "due_on"
+    readonly_fields = ["page_link"]
+
+    @admin.display(description=_("Open on the declaration pages"))
+    def page_link(self, obj: Campaign) -> str:
+        url = reverse("declarations:campaign", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
+
+
+class _ScopedInline(ReadOnlyInline):
+    """Shown with the declaration it belongs to, to whoever may see that declaration."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user = request.user
+        return policy.may_use(user, self.model) and (obj is None or policy.can(user, VIEW, obj))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields
+
+
+class DeclaredRelativeInline(_ScopedInline):
+    model = DeclaredRelative
+    fields = [
+        "relative_name",
+        "relationship",
+        "law_firm",
+        "licence_number",
+        "firm_area",
+        "role",
+        "acts_in_jurisdiction",
+        "practising_since",
+        "record",
+    ]
+
+
+class SignatureInline(_ScopedInline):
+    model = Signature
+    fields = [
+        "filing",
+        "stage",
+        "role",
+        "signer_name",
+        "decision",
+        "statement",
+        "reason",
+        "decided_at",
+    ]
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(_DeclarationsReadOnly):
+    list_display = [
+        "id",
+        "staff",
+        "campaign",
+        "court",
+        "department",
+        "revision",
+        "status",
+        "has_nothing",
+        "filed_at",
+        "signed_at",
+        "page_link",
+    ]
+    list_filter = ["status", "is_current", "has_nothing", "campaign__kind"]
+    list_select_related = ["staff", "campaign", "court", "department"]
+    search_fields = ["staff__name", "campaign__title"]
+    readonly_fields = ["page_link"]
+    inlines = [DeclaredRelativeInline, SignatureInline]
+
+    @admin.display(description=_("Open on the declaration pages"))
+    def page_link(self, obj: Declaration) -> str:
+        url = reverse("declarations:detail", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open"))

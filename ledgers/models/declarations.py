@@ -118,22 +118,32 @@ class Declaration(models.Model):
         RETURNED = "returned", _("Returned")
         SUPERSEDED = "superseded", _("Superseded by a correction")
 
+    # A campaign writes one row per staff member of the country in one statement: each index
+    # costs on every row, so the foreign keys that the composite indexes below already lead
+    # (campaign, staff, court) get no index of their own, and the columns that are empty
+    # until a declaration is filed are indexed only where they are set.
     campaign = models.ForeignKey(
         Campaign,
         verbose_name=_("campaign"),
         on_delete=models.PROTECT,
         related_name="declarations",
+        db_index=False,
     )
     staff = models.ForeignKey(
         "org.StaffMember",
         verbose_name=_("staff member"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     # Where the staff member served when the task was made: the scope and the sign-off chain
     # follow it, even if they move later.
     court = models.ForeignKey(
-        "org.Court", verbose_name=_("court"), on_delete=models.PROTECT, related_name="+"
+        "org.Court",
+        verbose_name=_("court"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     department = models.ForeignKey(
         "org.Department",
@@ -186,6 +196,7 @@ class Declaration(models.Model):
         editable=False,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     next_department = models.ForeignKey(
         "org.Department",
@@ -195,6 +206,7 @@ class Declaration(models.Model):
         editable=False,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True, editable=False)
     filed_by = models.ForeignKey(
@@ -205,6 +217,7 @@ class Declaration(models.Model):
         editable=False,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True, editable=False)
@@ -225,6 +238,16 @@ class Declaration(models.Model):
                 fields=["next_court", "next_role"],
                 condition=models.Q(status="filed"),
                 name="ledg_decl_awaiting",
+            ),
+            models.Index(
+                fields=["next_department"],
+                condition=models.Q(next_department__isnull=False),
+                name="ledg_decl_next_department",
+            ),
+            models.Index(
+                fields=["filed_by"],
+                condition=models.Q(filed_by__isnull=False),
+                name="ledg_decl_filed_by",
             ),
         ]
         constraints = [

@@ -1163,3 +1163,32 @@ def test_history_of_a_declaration(province, heping):
     sign(mine, heping["chief_user"])
     history = selectors.declaration_history(heping["judge_user"], mine)
     assert [e.action for e in history] == ["ledgers.declaration.sign", "ledgers.declaration.file"]
+
+
+# --- admin -------------------------------------------------------------------------------------
+def test_admin_shows_campaigns_and_declarations_read_only_and_scoped(client, province, heping):
+    mine = open_campaign(province)
+    other = open_campaign(province, court="dalian", title="大连申报")
+    judge_task = file(task(mine, heping["judge"]), heping["judge_user"], relatives=[spouse()])
+    sign(judge_task, heping["chief_user"])
+    client.force_login(officer_of(heping["court"]))
+    # The campaign list shows the officer's court only, without an add button
+    listing = client.get("/admin/ledgers/campaign/").content.decode()
+    assert "2026年度近亲属从事律师职业申报" in listing
+    assert "大连申报" not in listing
+    assert "/admin/ledgers/campaign/add/" not in listing
+    assert f"/declarations/campaigns/{mine.pk}/" in listing
+    assert client.get(f"/admin/ledgers/campaign/{other.pk}/change/").status_code == 302
+    # A declaration shows its relatives and signatures, and links to its page
+    page = client.get(f"/admin/ledgers/declaration/{judge_task.pk}/change/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "王某" in body
+    assert "民一庭长" in body
+    assert f"/declarations/{judge_task.pk}/" in body
+    assert 'name="_save"' not in body
+    other_task = Declaration.objects.filter(campaign=other).first()
+    assert client.get(f"/admin/ledgers/declaration/{other_task.pk}/change/").status_code == 302
+    # Staff have no admin at all
+    client.force_login(heping["judge_user"])
+    assert client.get("/admin/ledgers/declaration/").status_code == 302
