@@ -76,8 +76,8 @@ class CampaignFilterForm(forms.Form):
         widget=FastSelect,
         choices=[
             *_BLANK,
-            (selectors.STATUS_OPEN, _("Open")),
-            (selectors.STATUS_CLOSED, _("Closed")),
+            (selectors.STATUS_OPEN, _("In progress")),
+            (selectors.STATUS_CLOSED, _("Ended")),
             (selectors.STATUS_VOID, _("Voided")),
         ],
     )
@@ -153,8 +153,9 @@ class CampaignForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not data.get("title") and data.get("period_start") and data.get("period_end"):
-            data["title"] = default_title(data["kind"], data["period_start"], data["period_end"])
+        parts = (data.get("kind"), data.get("period_start"), data.get("period_end"))
+        if not data.get("title") and all(parts):
+            data["title"] = default_title(*parts)
         return data
 
     def _post_clean(self) -> None:

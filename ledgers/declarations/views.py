@@ -57,12 +57,17 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     """The campaigns in scope (filters: status, kind, court), the user's own open tasks and
     the way to open a new campaign."""
     user: Any = request.user
-    form = forms.CampaignFilterForm(
-        request.GET or None, courts=org_selectors.court_choices(actor=user)
-    )
-    filters = form.filters() if request.GET else {}
-    page = keyset_page(selectors.campaign_list(user, **filters), request.GET)
+    # Staff file their own declarations; campaigns are followed by the office and the signers.
+    follows = policy.may_use(user, Campaign)
+    form = page = None
+    if follows:
+        form = forms.CampaignFilterForm(
+            request.GET or None, courts=org_selectors.court_choices(actor=user)
+        )
+        filters = form.filters() if request.GET else {}
+        page = keyset_page(selectors.campaign_list(user, **filters), request.GET)
     context = {
+        "follows": follows,
         "form": form,
         "page": page,
         "today": _today(),

@@ -291,8 +291,26 @@ def test_a_campaign_with_a_bad_period_is_refused_and_nothing_is_opened(client, h
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors
     assert "due_on" in response.context["form"].errors  # no such day
+
+    # With real days, the period that ends before it starts is refused by the service
+    response = client.post(
+        "/declarations/campaigns/new/",
+        {
+            "kind": Kind.RELATIVES,
+            "title": "",
+            "court": heping.court.pk,
+            "period_start": "2026年12月31日",
+            "period_end": "2026年1月1日",
+            "due_on": "2027年1月10日",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    # Without a kind, nothing is made up
+    empty = client.post("/declarations/campaigns/new/", {"court": heping.court.pk})
+    assert empty.status_code == 200
+    assert "kind" in empty.context["form"].errors
     assert not Campaign.objects.exists()
     assert not Declaration.objects.exists()
 
@@ -879,6 +897,18 @@ def test_out_of_scope_looks_exactly_like_not_found(client, heping, province):
             )
         assert client.get(f"/declarations/campaigns/{other.pk}/").status_code == 404
     assert fresh(hidden).status == Status.PENDING
+
+
+def test_staff_see_their_declarations_but_no_campaigns(client, heping):
+    campaign = heping.campaign()
+
+    page = web(client, heping.filer).get("/declarations/")
+
+    assert page.status_code == 200
+    assert page.context["follows"] is False
+    assert [row["declaration"].campaign_id for row in page.context["tasks"]] == [campaign.pk]
+    assert f'href="/declarations/campaigns/{campaign.pk}/"' not in page.text
+    assert client.get(f"/declarations/campaigns/{campaign.pk}/").status_code == 404
 
 
 def test_the_navigation_offers_declarations(client, heping):
