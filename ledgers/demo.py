@@ -1,18 +1,26 @@
-"""Demo ledger records for `make run`: a few records of every ledger at the demo courts,
-entered through the services (so they are validated and audited like real ones)."""
+"""Demo ledger records for `make run`: a few records of every ledger at the demo courts, and
+two declaration campaigns under way, entered through the services (so they are validated and
+audited like real ones)."""
 
 from __future__ import annotations
 
 import datetime
 import random
 
+from django.db.models import Q
+from django.utils import timezone
+
+from integrity.access.models import User
 from integrity.org import demo_data as data
 from integrity.org.models import Case, Court, StaffMember
 
 from . import services
+from .declarations import services as declarations
 from .models import (
+    Campaign,
     ContactApproval,
     ContactCase,
+    Declaration,
     DepartureRecord,
     InterferenceRecord,
     RelativePractice,
@@ -27,11 +35,20 @@ INTERFERERS = [
     ("other", "", "当事人亲属"),
     ("internal", "本院", "审判员"),
 ]
+# What a signer attests in the demo (the pages offer the translated default).
+ATTESTATION = "本人已审核该申报，对其真实性负责。"
 QUESTIONS = ["打听案件进展", "请求关照当事人", "要求私下会见承办法官", "转递当事人材料"]
 
 
 def seed(rng: random.Random) -> int:
-    """Create the demo ledger records once; returns how many were created."""
+    """Create the demo ledger records and declaration campaigns once; returns how many rows
+    were created (0 on a second run)."""
+    created = _ledgers(rng)
+    created += seed_declarations()
+    return created
+
+
+def _ledgers(rng: random.Random) -> int:
     if InterferenceRecord.objects.exists():
         return 0
     created = 0
@@ -201,3 +218,152 @@ def _departures(rng, court) -> int:
         )
         count += 1
     return count
+
+
+# --- declarations (issue 4) ---------------------------------------------------------------
+def seed_declarations() -> int:
+    """Two campaigns under way, dated from today so that `make run` shows live work: the
+    yearly relatives declaration for the whole province (due in two weeks), with filings at
+    和平区法院 awaiting their division chief, and at 营口 filings the demo leader has signed
+    (one made a ledger-3 record with post recusal pending) and one awaiting him; and last
+    month's 三个规定 report for 沈阳 and the courts below (overdue, so the reminders and
+    escalations have laggards), with zero reports and reports of inquiries."""
+    if Campaign.objects.exists():
+        return 0
+    province = Court.objects.filter(code="辽").first()
+    shenyang = Court.objects.filter(code="辽01").first()
+    if province is None or shenyang is None:
+        return 0
+    today = timezone.localdate()
+    actor = User.objects.filter(username="admin").first()
+    relatives = declarations.campaign_open(
+        actor=actor,
+        kind=Campaign.Kind.RELATIVES,
+        title=f"{today.year}年度近亲属从事律师职业申报",
+        court=province,
+        covers_subordinates=True,
+        period_start=datetime.date(today.year, 1, 1),
+        period_end=datetime.date(today.year, 12, 31),
+        due_on=today + datetime.timedelta(days=14),
+        notes="请全体干警如实申报配偶、父母、子女等近亲属从事律师职业情况，没有的请申报“无”。",
+    )
+    month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    month_start = month_end.replace(day=1)
+    three_rules = declarations.campaign_open(
+        actor=actor,
+        kind=Campaign.Kind.THREE_RULES,
+        title=f"{month_start.year}年{month_start.month}月“三个规定”报告",
+        court=shenyang,
+        covers_subordinates=True,
+        period_start=month_start,
+        period_end=month_end,
+        due_on=min(today.replace(day=10), today - datetime.timedelta(days=1)),
+    )
+    created = 2 + relatives.task_count + three_rules.task_count
+    created += _demo_relatives_filings(relatives)
+    created += _demo_three_rules_filings(three_rules)
+    return created
+
+
+def _demo_task(campaign: Campaign, member: StaffMember) -> Declaration:
+    return Declaration.objects.get(campaign=campaign, staff=member, is_current=True)
+
+
+def _demo_relative(member: StaffMember, relationship: str, role: str, **fields) -> dict:
+    surname = data.SURNAMES[member.pk % len(data.SURNAMES)][0]
+    firm, _city = data.LAW_FIRMS[member.pk % len(data.LAW_FIRMS)]
+    return {
+        "relative_name": surname + "某",
+        "relationship": relationship,
+        "law_firm": firm,
+        "licence_number": f"12101{member.pk:012d}",
+        "role": role,
+        "practising_since": datetime.date(2016, 7, 1),
+        **fields,
+    }
+
+
+def _demo_file(campaign: Campaign, member: StaffMember, **fields) -> Declaration:
+    task = _demo_task(campaign, member)
+    values = {"has_nothing": False, "relatives": (), "inquiries": (), **fields}
+    return declarations.declaration_file(
+        actor=None, declaration=task, version=task.version, **values
+    )
+
+
+def _demo_sign(signer: User, task: Declaration, statement: str = ATTESTATION) -> None:
+    declarations.declaration_sign(
+        actor=signer, declaration=task, version=task.version, statement=statement
+    )
+
+
+def _free_staff(code: str) -> list[StaffMember]:
+    """Serving staff of a demo court without a demo login, leaders and chiefs left out (the
+    demo logins' own tasks are left for them to file)."""
+    return list(
+        StaffMember.objects.filter(
+            court__code=code, status=StaffMember.Status.SERVING, user__isnull=True
+        )
+        .exclude(post__in=["president", "vice_president", "chief"])
+        .order_by("id")
+    )
+
+
+def _demo_relatives_filings(campaign: Campaign) -> int:
+    created = 0
+    # 和平区法院 (the demo officer's court): filed, awaiting their division chief.
+    for index, member in enumerate(_free_staff("辽0102")[:3]):
+        if index == 1:
+            brother = _demo_relative(member, "brother", "lawyer")
+            _demo_file(campaign, member, relatives=[brother])
+        else:
+            _demo_file(campaign, member, has_nothing=True)
+        created += 1
+    # 营口市中级人民法院: its chiefs and vice presidents, and the presidents of the basic courts
+    # below it, are signed off by the demo leader (辽08's president), who has signed all but
+    # the last. The first declares a spouse who is a partner of a firm in the court's area:
+    # signing it made a ledger-3 record with post recusal pending.
+    leader = User.objects.filter(username="leader").first()
+    yingkou = Court.objects.filter(code="辽08").first()
+    if leader is None or yingkou is None:
+        return created
+    filers = list(
+        StaffMember.objects.filter(status=StaffMember.Status.SERVING)
+        .filter(
+            Q(court=yingkou, post__in=["chief", "vice_president"])
+            | Q(court__parent=yingkou, post="president")
+        )
+        .order_by("court__path", "id")[:5]
+    )
+    for index, member in enumerate(filers):
+        if index == 0:
+            spouse = _demo_relative(member, "spouse", "partner", firm_area=member.court_id)
+            task = _demo_file(campaign, member, relatives=[spouse])
+        else:
+            task = _demo_file(campaign, member, has_nothing=True)
+        created += 1
+        if index < len(filers) - 1:
+            _demo_sign(leader, task, "经核实，申报情况属实。")
+            created += 1
+    return created
+
+
+def _demo_three_rules_filings(campaign: Campaign) -> int:
+    """Whoever recorded inquiries in the period (逢问必录) reports them; a few others file a
+    zero report; the rest are overdue."""
+    free = _free_staff("辽0102")
+    inquiries: dict[int, list[int]] = {}
+    for staff_id, record_id in InterferenceRecord.objects.filter(
+        staff__in=free,
+        voided_at__isnull=True,
+        occurred_on__gte=campaign.period_start,
+        occurred_on__lte=campaign.period_end,
+    ).values_list("staff_id", "pk"):
+        inquiries.setdefault(staff_id, []).append(record_id)
+    zero = [member for member in free if member.pk not in inquiries][:2]
+    for member in free:
+        if member.pk in inquiries:
+            _demo_file(campaign, member, inquiries=inquiries[member.pk])
+    for member in zero:
+        _demo_file(campaign, member, has_nothing=True)
+    return len(inquiries) + len(zero)
