@@ -9,3 +9,4 @@ class LedgersConfig(AppConfig):
 
     def ready(self) -> None:
         from . import reminders, scopes  # noqa: F401  (the reminder sources, the scope rules)
+        from .declarations import services  # noqa: F401  (the declaration events' notification kinds)
