@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "integrity.web.context_processors.navigation",
+                "integrity.notify.context_processors.unread",
             ],
         },
     },
@@ -231,6 +232,35 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("AUDIT_VERIFY_INTERVAL_SECONDS", default=24 * 3600),
     },
 }
+
+# --- Notifications: the reminder sweep and its emails (integrity/notify/) ----------------------
+# The base of the links in notification emails (the address users open Qinglian at).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The sweep is idempotent (one notification per recipient and key), so running it hourly costs
+# nothing and picks up a deadline set in the morning on the same day.
+REMINDER_SWEEP_INTERVAL_SECONDS = env.int("REMINDER_SWEEP_INTERVAL_SECONDS", default=3600)
+NOTIFY_EMAIL_INTERVAL_SECONDS = env.int("NOTIFY_EMAIL_INTERVAL_SECONDS", default=60)
+# A failed email is retried after RETRY * 2 ** (attempts - 1) seconds, at most MAX_ATTEMPTS
+# times; a worker that dies while sending leaves its claim, taken over after LEASE seconds.
+NOTIFY_EMAIL_RETRY_SECONDS = env.int("NOTIFY_EMAIL_RETRY_SECONDS", default=60)
+NOTIFY_EMAIL_MAX_ATTEMPTS = env.int("NOTIFY_EMAIL_MAX_ATTEMPTS", default=6)
+NOTIFY_EMAIL_LEASE_SECONDS = env.int("NOTIFY_EMAIL_LEASE_SECONDS", default=600)
+NOTIFY_EMAIL_BATCH = env.int("NOTIFY_EMAIL_BATCH", default=100)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reminder-sweep": {
+            "task": "integrity.notify.tasks.run_sweep",
+            "schedule": REMINDER_SWEEP_INTERVAL_SECONDS,
+            # A sweep still queued when the next one is due is dropped, not run twice.
+            "options": {"expires": REMINDER_SWEEP_INTERVAL_SECONDS},
+        },
+        "deliver-notification-emails": {
+            "task": "integrity.notify.tasks.deliver_emails",
+            "schedule": NOTIFY_EMAIL_INTERVAL_SECONDS,
+            "options": {"expires": NOTIFY_EMAIL_INTERVAL_SECONDS},
+        },
+    }
+)
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/<int:pk>/", org_views.case_detail, name="case-detail"),
     path("ledgers/", include("ledgers.urls")),
     path("declarations/", include("ledgers.declarations.urls")),
+    path("notifications/", include("integrity.notify.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("integrity.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

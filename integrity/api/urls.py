@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from integrity.notify.api.views import NotificationViewSet
 from integrity.org.api import views as org
 from ledgers.api.views import VIEWSETS as LEDGER_VIEWSETS
 from ledgers.declarations.api import CampaignViewSet, DeclarationViewSet
@@ -17,6 +18,7 @@ for slug, viewset in LEDGER_VIEWSETS.items():
 # Campaigns first: their prefix lies under the declarations'.
 router.register("declarations/campaigns", CampaignViewSet, basename="declaration-campaign")
 router.register("declarations", DeclarationViewSet, basename="declaration")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

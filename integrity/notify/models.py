@@ -44,6 +44,8 @@ class Notification(models.Model):
         _("email"), max_length=16, choices=Email.choices, default=Email.NONE
     )
     email_attempts = models.PositiveSmallIntegerField(_("email attempts"), default=0)
+    # When the email is next due: the creation time while pending, the retry time once failed,
+    # the end of the sender's lease while sending (integrity/notify/delivery.py); empty after.
     email_next_at = models.DateTimeField(_("next email attempt"), null=True, blank=True)
     email_claim = models.CharField(max_length=36, blank=True, editable=False)
     email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)

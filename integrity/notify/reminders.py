@@ -4,6 +4,10 @@ Each app registers *sources*: functions of the day that yield :class:`Due` remin
 about what, for which period). The sweep gathers them and writes the notifications in bulk;
 the database's unique (recipient, key) makes it idempotent: run it twice, or twice at once,
 and each reminder exists once. Only the rows this run created get an email.
+
+:func:`write` is the one writer: the sweep and :func:`integrity.notify.services.notify_now`
+(events such as a returned declaration) both go through it, so a notification is written the
+same way, and never twice, whichever path produced it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Notification
 
@@ -47,6 +52,11 @@ def source(name: str) -> Callable[[Source], Source]:
     return register
 
 
+def unregister(name: str) -> None:
+    """Forget a source (tests register their own and remove it afterwards)."""
+    _SOURCES.pop(name, None)
+
+
 def sources() -> dict[str, Source]:
     return dict(_SOURCES)
 
@@ -56,11 +66,83 @@ class SweepResult:
     run: str
     today: datetime.date
     found: dict[str, int] = field(default_factory=dict)  # per source: reminders due
+    unique: int = 0  # distinct (recipient, key) reminders due, whichever source found them
     created: int = 0  # notifications this run wrote (the rest existed already)
-    dues: list[Due] = field(default_factory=list)  # kept only for a dry run
+    emails: int = 0  # of those, how many wait for an email
+    dues: list[Due] = field(default_factory=list)  # kept only for a dry run: the new ones
+    dry_run: bool = False
+
+    @property
+    def existed(self) -> int:
+        """Reminders due that an earlier (or concurrent) run had already written."""
+        return self.unique - (len(self.dues) if self.dry_run else self.created)
+
+
+@dataclass(frozen=True)
+class Written:
+    run: str
+    unique: int  # distinct (recipient, key) pairs offered
+    created: int  # rows this call inserted; the others existed already
+    emails: int  # created rows waiting for an email
 
 
 BATCH = 2000
+# A key longer than the column would be cut by the database on some engines and refused on
+# others; cut it here, identically for the write and for the dry run's lookup.
+KEY_LENGTH = Notification._meta.get_field("key").max_length
+
+
+def _unique(dues: Iterable[Due]) -> dict[tuple[int, str], Due]:
+    unique: dict[tuple[int, str], Due] = {}
+    for due in dues:
+        unique.setdefault((due.recipient_id, due.key[:KEY_LENGTH]), due)
+    return unique
+
+
+def write(dues: Iterable[Due], *, run: str | None = None) -> Written:
+    """Write one notification per distinct (recipient, key), skipping those that exist.
+
+    Bulk inserts with conflicts ignored: a duplicate, whether from this call, an earlier run
+    or a run committing at the same moment, is dropped by the database's unique constraint,
+    never raised. Rows are inserted in (recipient, key) order so that two concurrent writers
+    take their row locks in the same order and cannot deadlock. Runs in the caller's
+    transaction when there is one (each batch is a savepoint), else each batch commits alone.
+    A row whose recipient has an email address waits for delivery (integrity/notify/delivery.py).
+    """
+    from .services import email_addresses
+
+    run = run or str(uuid.uuid4())
+    unique = _unique(dues)
+    if not unique:
+        return Written(run=run, unique=0, created=0, emails=0)
+    with_email = email_addresses({recipient for recipient, _key in unique})
+    now = timezone.now()
+    rows = []
+    for (recipient, key), due in sorted(unique.items(), key=lambda item: item[0]):
+        pending = recipient in with_email
+        rows.append(
+            Notification(
+                recipient_id=recipient,
+                court_id=due.court_id,
+                kind=due.kind,
+                key=key,
+                params=due.params,
+                url=due.url,
+                subject_type=due.subject_type,
+                subject_id=str(due.subject_id),
+                sweep=run,
+                email_status=(Notification.Email.PENDING if pending else Notification.Email.NONE),
+                # Due now: the delivery query reads the partial index on email_next_at.
+                email_next_at=now if pending else None,
+            )
+        )
+    for start in range(0, len(rows), BATCH):
+        with transaction.atomic():
+            Notification.objects.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
+    mine = Notification.objects.filter(sweep=run)
+    created = mine.count()
+    emails = mine.filter(email_status=Notification.Email.PENDING).count() if created else 0
+    return Written(run=run, unique=len(unique), created=created, emails=emails)
 
 
 def gather(today: datetime.date, only: Iterable[str] | None = None) -> dict[str, list[Due]]:
@@ -76,44 +158,23 @@ def sweep(
     today: datetime.date, *, dry_run: bool = False, only: Iterable[str] | None = None
 ) -> SweepResult:
     """Find everything due ``today`` and write it as notifications (or, with ``dry_run``,
-    only report it)."""
-    from .services import email_addresses
-
+    only report what would be new, writing nothing)."""
     result = SweepResult(run=str(uuid.uuid4()), today=today)
     found = gather(today, only)
-    unique: dict[tuple[int, str], Due] = {}
+    everything: list[Due] = []
     for name, dues in found.items():
         result.found[name] = len(dues)
-        for due in dues:
-            unique.setdefault((due.recipient_id, due.key), due)
+        everything.extend(dues)
+    unique = _unique(everything)
+    result.unique = len(unique)
     if dry_run:
         existing = _existing(unique)
+        result.dry_run = True
         result.dues = [due for pair, due in unique.items() if pair not in existing]
         return result
-    with_email = email_addresses({due.recipient_id for due in unique.values()})
-    rows = [
-        Notification(
-            recipient_id=due.recipient_id,
-            court_id=due.court_id,
-            kind=due.kind,
-            key=due.key[:200],
-            params=due.params,
-            url=due.url,
-            subject_type=due.subject_type,
-            subject_id=str(due.subject_id),
-            sweep=result.run,
-            email_status=(
-                Notification.Email.PENDING
-                if due.recipient_id in with_email
-                else Notification.Email.NONE
-            ),
-        )
-        for due in unique.values()
-    ]
-    for start in range(0, len(rows), BATCH):
-        with transaction.atomic():
-            Notification.objects.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
-    result.created = Notification.objects.filter(sweep=result.run).count()
+    written = write(unique.values(), run=result.run)
+    result.created = written.created
+    result.emails = written.emails
     return result
 
 

@@ -1,4 +1,7 @@
-"""A notification is its recipient's alone, whatever roles they hold."""
+"""A notification is its recipient's: every page and API call reads the reader's own inbox
+(integrity/notify/services.py ``inbox``). Administrators also see, read-only in the admin, the
+notifications of their jurisdiction, to tell a staff member whether a reminder reached them
+and why an email failed; nobody changes anyone else's."""
 
 from integrity.access.models import Role
 from integrity.access.policy import CHANGE, MANAGE, VIEW, Reach, ScopeRule, register
@@ -12,6 +15,6 @@ register(
     ScopeRule(
         court="court",
         owners=("recipient",),
-        reach={VIEW: _OWN, CHANGE: _OWN, MANAGE: {}},
+        reach={VIEW: {**_OWN, Role.ADMIN: Reach.JURISDICTION}, CHANGE: _OWN, MANAGE: {}},
     ),
 )
