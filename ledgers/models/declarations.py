@@ -232,6 +232,9 @@ class Declaration(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["campaign", "status"], name="ledg_decl_campaign_status"),
+            # A campaign's lists page by id (the overdue, the awaiting): without this the
+            # database walks the primary key from the first campaign's rows.
+            models.Index(fields=["campaign", "id"], name="ledg_decl_campaign_id"),
             models.Index(fields=["court", "campaign"], name="ledg_decl_court_campaign"),
             models.Index(fields=["staff", "-id"], name="ledg_decl_staff_id"),
             models.Index(
