@@ -18,6 +18,7 @@ from integrity.access import policy
 from integrity.access.models import Role
 from integrity.audit.models import AuditEvent
 from integrity.concurrency import StaleEdit
+from integrity.notify import kinds
 from integrity.notify.models import Notification
 from integrity.org.models import StaffMember
 from ledgers import services as ledger_services
@@ -589,6 +590,9 @@ def test_judge_is_signed_by_the_chief_then_a_leader_in_that_order(province, hepi
     told = Notification.objects.get(recipient=heping["judge"], kind=services.SIGNED_KIND)
     assert told.key == f"ledgers.declaration:{mine.pk}:signed"
     assert told.url == f"/declarations/{mine.pk}/"
+    # Shown in the reader's language (Chinese here) from its registered kind
+    assert kinds.title_of(told.kind, told.params) == f"您的申报“{campaign.title}”已签批完成"
+    assert kinds.body_of(told.kind, told.params) == "副院长 已完成最后一级签批，申报已生效。"
     # A signed declaration cannot be filed again or signed again
     with pytest.raises(ValidationError):
         file(mine, heping["judge_user"], has_nothing=True)
