@@ -9,10 +9,10 @@ from ledgers.declarations.api import CampaignViewSet, DeclarationViewSet
 from .auth import TokenView
 
 router = DefaultRouter()
-router.register("courts", org.CourtViewSet, basename="court")
-router.register("departments", org.DepartmentViewSet, basename="department")
-router.register("staff", org.StaffMemberViewSet, basename="staff")
-router.register("cases", org.CaseViewSet, basename="case")
+router.register("courts", org.CourtViewSet, basename="api-court")
+router.register("departments", org.DepartmentViewSet, basename="api-department")
+router.register("staff", org.StaffMemberViewSet, basename="api-staff")
+router.register("cases", org.CaseViewSet, basename="api-case")
 for slug, viewset in LEDGER_VIEWSETS.items():
     router.register(f"ledgers/{slug}", viewset, basename=f"ledger-{slug}")
 # Campaigns first: their prefix lies under the declarations'.

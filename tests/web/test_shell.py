@@ -109,6 +109,16 @@ def test_navigation_follows_roles(client, province):
     assert client.get("/admin/").status_code == 200
 
 
+def test_navigation_links_to_pages_not_the_api(client, province):
+    officer = UserFactory()
+    assign(officer, Role.OFFICER, province.courts["heping"])
+    client.force_login(officer)
+    body = client.get("/").content.decode()
+    assert 'href="/staff/"' in body
+    assert 'href="/cases/"' in body
+    assert 'href="/api/v1/' not in body
+
+
 def test_profile_shows_own_record(client, province):
     user = UserFactory(staff=province.staff["heping"])
     assign(user, Role.STAFF, province.courts["heping"])
