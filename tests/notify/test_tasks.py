@@ -11,6 +11,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_failure, task_success
 from django.core import mail
+from kombu import Exchange, Queue
 
 from integrity.celery import app
 from integrity.notify import services, tasks
@@ -22,17 +23,25 @@ from .conftest import DAY, KIND, SOURCE, person
 @contextmanager
 def own_queue():
     """Route the notification tasks to a queue of this test's own, so that a worker started
-    by another test run at the same moment (sharing var/celery/) never takes these messages,
-    and this worker never takes theirs. The app's routes and queues are restored after."""
-    queue = f"tests-notify-{uuid.uuid4().hex[:12]}"
+    by another test run at the same moment (sharing var/celery/ or the Redis database) never
+    takes these messages, and this worker never takes theirs. The queue is bound to the
+    default exchange and deleted afterwards; the app's routes and queues are restored."""
+    name = f"tests-notify-{uuid.uuid4().hex[:12]}"
+    exchange = Exchange(app.conf.task_default_exchange or app.conf.task_default_queue, "direct")
+    queue = Queue(name, exchange, routing_key=name)
     routes_before = app.conf.task_routes
-    app.conf.task_routes = {"integrity.notify.tasks.*": {"queue": queue}}
+    app.conf.task_routes = {"integrity.notify.tasks.*": {"queue": name}}
     _reset_routing()
+    app.amqp.queues.add(queue)
     try:
-        yield queue
+        yield name
     finally:
         app.conf.task_routes = routes_before
         _reset_routing()
+        with app.connection_for_write() as connection:
+            bound = queue.bind(connection.default_channel)
+            bound.declare()  # this connection learns the binding, so that delete removes it
+            bound.delete()
 
 
 def _reset_routing() -> None:
