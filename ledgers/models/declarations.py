@@ -25,7 +25,7 @@ class Campaign(models.Model):
         THREE_RULES = "three_rules", _("Periodic report under the three regulations")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("In progress")
         CLOSED = "closed", _("Closed")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
