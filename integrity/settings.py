@@ -331,6 +331,10 @@ DEPARTURE_FOLLOW_UP_MONTHS = env.int("DEPARTURE_FOLLOW_UP_MONTHS", default=6)
 # from this many days before the quarter ends until the summary is due, this many days after.
 QUARTERLY_SUMMARY_REMIND_DAYS_BEFORE = env.int("QUARTERLY_SUMMARY_REMIND_DAYS_BEFORE", default=7)
 QUARTERLY_SUMMARY_DUE_DAYS = env.int("QUARTERLY_SUMMARY_DUE_DAYS", default=15)
+# A reminder that fell due is offered for this many days, so that a sweep that did not run for
+# a while catches up; deadlines older than that were announced when they fell due, and a
+# backlog from before the system (a ledger imported from paper) floods nobody's inbox.
+REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=30)
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {

@@ -21,22 +21,35 @@ their assignment covers them.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from integrity.access.models import Role, RoleAssignment
 from integrity.notify.kinds import Kind, register
+from integrity.notify.models import Notification
 from integrity.notify.reminders import Due, source
-from integrity.org.models import Court, StaffMember
+from integrity.org.models import StaffMember
 from ledgers import rules
-from ledgers.declarations.rules import sign_chain
+from ledgers.declarations.rules import CHAINS, DEPARTMENT_STAFF, Signer, sign_chain
 from ledgers.models import (
     Campaign,
     Declaration,
@@ -47,27 +60,35 @@ from ledgers.models import (
     UnplannedContactReport,
 )
 
-# A report filed late is news for this long: older late reports (say, a ledger imported
-# from paper) are not announced to the officers.
-LATE_REPORT_NEWS_DAYS = 30
+
+def catch_up() -> datetime.timedelta:
+    """How long a reminder that fell due is still offered (REMINDER_CATCH_UP_DAYS)."""
+    return datetime.timedelta(days=settings.REMINDER_CATCH_UP_DAYS)
+
+
+def fresh(falls_due: datetime.date, today: datetime.date) -> bool:
+    """Whether a reminder that falls due on ``falls_due`` is offered ``today``: from that day
+    for REMINDER_CATCH_UP_DAYS days, so that a sweep that did not run for a while catches up,
+    while a backlog from before the system (a ledger imported from paper) floods nobody."""
+    return falls_due <= today <= falls_due + catch_up()
 
 
 # --- kinds: what each reminder says (rendered in the reader's language) -----------------------
 class Kinds:
-    ASSIGNED = "declaration.assigned"
-    DUE_SOON = "declaration.due_soon"
-    OVERDUE = "declaration.overdue"
-    ESCALATE_SIGNER = "declaration.escalate_signer"
-    ESCALATE_LEADER = "declaration.escalate_leader"
-    AWAITING_SIGNATURE = "declaration.awaiting_signature"
-    APPLICATION_DUE = "relative.application_due"
-    APPLICATION_OVERDUE = "relative.application_overdue"
-    POST_CHANGE_DUE = "relative.post_change_due"
-    POST_CHANGE_OVERDUE = "relative.post_change_overdue"
-    REPORT_LATE = "report.late"
-    REPORT_REVIEW = "report.review"
-    FOLLOW_UP = "departure.follow_up"
-    QUARTERLY = "court.quarterly_summary"
+    ASSIGNED = "ledgers.declaration.assigned"
+    DUE_SOON = "ledgers.declaration.due_soon"
+    OVERDUE = "ledgers.declaration.overdue"
+    ESCALATE_SIGNER = "ledgers.declaration.escalate_signer"
+    ESCALATE_LEADER = "ledgers.declaration.escalate_leader"
+    AWAITING_SIGNATURE = "ledgers.declaration.awaiting_signature"
+    APPLICATION_DUE = "ledgers.relative.application_due"
+    APPLICATION_OVERDUE = "ledgers.relative.application_overdue"
+    POST_CHANGE_DUE = "ledgers.relative.post_change_due"
+    POST_CHANGE_OVERDUE = "ledgers.relative.post_change_overdue"
+    REPORT_LATE = "ledgers.report.late"
+    REPORT_REVIEW = "ledgers.report.review"
+    FOLLOW_UP = "ledgers.departure.follow_up"
+    QUARTERLY = "ledgers.quarterly_summary"
 
 
 register(
@@ -166,8 +187,8 @@ register(
         Kinds.FOLLOW_UP,
         _("Follow-up due: %(staff)s"),
         _(
-            "%(staff)s left on %(left)s and is under employment restrictions until %(ends)s; "
-            "a follow-up is due every %(months)s months (last: %(last)s)."
+            "%(staff)s left on %(left)s; the employment restrictions end: %(ends)s. A "
+            "follow-up is due every %(months)s months (the last: %(last)s)."
         ),
     ),
     Kind(
@@ -189,10 +210,25 @@ def day_label(day: datetime.date | None) -> str:
     return formats.date_format(day, "DATE_FORMAT")
 
 
+class DayLabels(dict):
+    """:func:`day_label` remembered per day: a sweep writes the same few dates many times."""
+
+    def __missing__(self, day: datetime.date | None) -> str:
+        self[day] = label = day_label(day)
+        return label
+
+
+@functools.lru_cache(maxsize=65536)
+def plus_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` and ``months`` later, as relativedelta counts (31 January + 1 = 28 February);
+    remembered, as a sweep asks for the same few thousand days many times."""
+    return day + relativedelta(months=months)
+
+
 def months_between(start: datetime.date, end: datetime.date) -> int:
     """Whole months from ``start`` to ``end`` (as relativedelta counts them)."""
     months = (end.year - start.year) * 12 + end.month - start.month
-    if start + relativedelta(months=months) > end:
+    if plus_months(start, months) > end:
         months -= 1
     return months
 
@@ -233,14 +269,17 @@ def _in_site_language(function):
 Holder = tuple[int, int | None]  # (staff id, department id the assignment is limited to)
 
 
-@dataclass
 class Holders:
     """Who holds which role where, from the active role assignments of active logins that are
-    linked to a staff record (one query)."""
+    linked to a staff record (one query), indexed for the lookups the sources make."""
 
-    at: dict[tuple[str, int], list[Holder]] = field(default_factory=lambda: defaultdict(list))
-    covering: dict[tuple[str, str], list[Holder]] = field(default_factory=lambda: defaultdict(list))
-    court_names: dict[int, str] = field(default_factory=dict)
+    def __init__(self) -> None:
+        # (role, court) → holders for the whole court; (role, court, department) → holders
+        # limited to that department; (role, court path) → holders covering the courts below.
+        self.court_wide: dict[tuple[str, int], set[int]] = defaultdict(set)
+        self.department: dict[tuple[str, int, int], set[int]] = defaultdict(set)
+        self.covering: dict[tuple[str, str], list[Holder]] = defaultdict(list)
+        self.court_names: dict[int, str] = {}
 
     @classmethod
     def load(cls, *roles: str) -> Holders:
@@ -261,7 +300,10 @@ class Holders:
             "user__staff_id",
         )
         for role, court_id, path, name, department_id, covers, staff_id in rows:
-            holders.at[role, court_id].append((staff_id, department_id))
+            if department_id is None:
+                holders.court_wide[role, court_id].add(staff_id)
+            else:
+                holders.department[role, court_id, department_id].add(staff_id)
             if covers:
                 holders.covering[role, path].append((staff_id, department_id))
             holders.court_names[court_id] = name
@@ -270,11 +312,10 @@ class Holders:
     def at_court(self, role: str, court_id: int, department_id: int | None = None) -> set[int]:
         """Holders of ``role`` at the court itself: court-wide ones, and those limited to
         ``department_id``."""
-        return {
-            staff
-            for staff, limited_to in self.at.get((role, court_id), ())
-            if limited_to is None or limited_to == department_id
-        }
+        found = set(self.court_wide.get((role, court_id), ()))
+        if department_id is not None:
+            found.update(self.department.get((role, court_id, department_id), ()))
+        return found
 
     def reaching(
         self, role: str, court_id: int, court_path: str, department_id: int | None = None
@@ -295,9 +336,12 @@ class Holders:
     def courts_with(self, *roles: str) -> dict[int, set[int]]:
         """Each court where one of ``roles`` is held, with its holders there."""
         found: dict[int, set[int]] = defaultdict(set)
-        for (role, court_id), holders in self.at.items():
+        for (role, court_id), staff in self.court_wide.items():
             if role in roles:
-                found[court_id].update(staff for staff, _limited in holders)
+                found[court_id].update(staff)
+        for (role, court_id, _department), staff in self.department.items():
+            if role in roles:
+                found[court_id].update(staff)
         return found
 
 
@@ -327,28 +371,53 @@ def _dues(
 
 
 # --- 1. declarations and periodic reports (campaigns) -------------------------------------------
-def _first_stage(
-    chain: list, post: str, court_id: int, parent_id: int | None, department_id: int | None
-) -> dict:
-    """Who signs first: the chain fixed at filing (a returned declaration has one), or the
-    chain the filer would get now (a pending one has none yet)."""
-    if chain:
-        return chain[0]
-    return sign_chain(
-        post=post, court_id=court_id, parent_court_id=parent_id, department_id=department_id
-    )[0]
+OPEN_WORK = (Declaration.Status.PENDING, Declaration.Status.RETURNED)
 
 
-def _stage_holders(holders: Holders, stage: dict) -> set[int]:
-    return holders.at_court(stage["role"], stage["court"], stage.get("department"))
+def _not_told(suffix: str) -> Exists:
+    """Whether the task's staff member has not had this reminder yet. The sweep would skip a
+    reminder that exists anyway; asking the database first keeps each run's work to what is
+    new (the unique (recipient, key) index answers it)."""
+    key = Concat(
+        Value("ledgers.declaration:"),
+        Cast(OuterRef("pk"), output_field=CharField()),
+        Value(f":{suffix}"),
+        output_field=CharField(),
+    )
+    return ~Exists(Notification.objects.filter(recipient_id=OuterRef("staff_id"), key=key))
+
+
+def _chain_classes() -> tuple[Case, Case]:
+    """Posts grouped by the chain they get (declarations/rules.py CHAINS), as database
+    expressions: a representative post of the row's class, and the department when the chain
+    starts with the division chief (else every department of the court signs alike)."""
+    classes: dict[tuple, list[str]] = defaultdict(list)
+    for post, chain in CHAINS.items():
+        classes[chain].append(post)
+    default = classes.get(DEPARTMENT_STAFF, [StaffMember.Post.JUDGE])[0]
+    representative = Case(
+        *(When(staff__post__in=posts, then=Value(posts[0])) for posts in classes.values()),
+        default=Value(default),
+        output_field=CharField(),
+    )
+    by_department = [
+        post for chain, posts in classes.items() if Signer.DIVISION_CHIEF in chain for post in posts
+    ]
+    department = Case(
+        When(staff__post__in=by_department, then=F("department_id")),
+        When(~Q(staff__post__in=list(CHAINS)), then=F("department_id")),
+        default=None,
+    )
+    return representative, department
 
 
 @source("declarations")
 @_in_site_language
 def declaration_reminders(today: datetime.date) -> list[Due]:
-    """Tasks of open campaigns: assigned, due soon, overdue; escalated to the first signer
-    after ESCALATE_TO_SIGNER_DAYS and to the court leaders after ESCALATE_TO_LEADER_DAYS days
-    overdue; filed ones waiting for a signature more than SIGNATURE_REMIND_DAYS, weekly."""
+    """Tasks of open campaigns: assigned (until the due date), due soon, overdue, each once
+    per task; escalated to the first signer after ESCALATE_TO_SIGNER_DAYS and to the court
+    leaders after ESCALATE_TO_LEADER_DAYS days overdue, once per campaign; filings waiting for
+    a signature more than SIGNATURE_REMIND_DAYS, weekly."""
     campaigns = {
         pk: (title, due_on)
         for pk, title, due_on in Campaign.objects.filter(
@@ -357,65 +426,101 @@ def declaration_reminders(today: datetime.date) -> list[Due]:
     }
     if not campaigns:
         return []
-    open_campaign = Q(campaign__status=Campaign.Status.OPEN, campaign__voided_at__isnull=True)
+    labels = DayLabels()
     holders = Holders.load(Role.CHIEF, Role.LEADER)
     remind_from = datetime.timedelta(days=settings.DECLARATION_REMIND_DAYS_BEFORE)
     to_signer, to_leader = settings.ESCALATE_TO_SIGNER_DAYS, settings.ESCALATE_TO_LEADER_DAYS
     dues: list[Due] = []
-
     # Tasks still to be filed (or refiled) by staff who still serve.
-    tasks = Declaration.objects.filter(
-        open_campaign,
+    open_tasks = Declaration.objects.filter(
+        campaign_id__in=list(campaigns),
         is_current=True,
-        status__in=[Declaration.Status.PENDING, Declaration.Status.RETURNED],
+        status__in=OPEN_WORK,
         staff__status=StaffMember.Status.SERVING,
-    ).values_list(
-        "pk",
-        "campaign_id",
-        "staff_id",
-        "court_id",
-        "department_id",
-        "status",
-        "chain",
-        "staff__post",
-        "court__parent_id",
     )
+
+    # Each staff member's own reminders, of the tasks not told yet.
+    plan = [
+        (Kinds.ASSIGNED, "assigned", [Declaration.Status.PENDING], lambda due: today <= due),
+        (Kinds.DUE_SOON, "due-soon", OPEN_WORK, lambda due: due - remind_from <= today <= due),
+        (Kinds.OVERDUE, "overdue", OPEN_WORK, lambda due: today > due),
+    ]
+    for kind, suffix, statuses, applies in plan:
+        chosen = [pk for pk, (_title, due_on) in campaigns.items() if applies(due_on)]
+        if not chosen:
+            continue
+        rows = (
+            open_tasks.filter(campaign_id__in=chosen, status__in=statuses)
+            .filter(_not_told(suffix))
+            .values_list("pk", "campaign_id", "staff_id", "court_id")
+        )
+        params = {
+            pk: {"campaign": campaigns[pk][0], "due": labels[campaigns[pk][1]]} for pk in chosen
+        }
+        dues += [
+            Due(
+                recipient_id=staff_id,
+                court_id=court_id,
+                kind=kind,
+                key=f"ledgers.declaration:{pk}:{suffix}",
+                params=params[campaign_id],
+                url=f"/declarations/{pk}/",
+                subject_type="ledgers.declaration",
+                subject_id=str(pk),
+            )
+            for pk, campaign_id, staff_id, court_id in rows
+        ]
+
+    # Escalations, once per campaign and offered while fresh; counted in the database per
+    # campaign, court, class of post (what its chain starts with) and department, with a row of
+    # its own for each filer who holds a signing role (nobody is told about their own task).
+    # A returned declaration is refiled and signed again from the first stage of the chain
+    # its refiling gets, so pending and returned tasks go to the same first signer.
+    windows = {
+        pk: (
+            fresh(due_on + datetime.timedelta(days=to_signer + 1), today),
+            fresh(due_on + datetime.timedelta(days=to_leader + 1), today),
+        )
+        for pk, (_title, due_on) in campaigns.items()
+    }
+    late = [pk for pk, (signer, leader) in windows.items() if signer or leader]
     by_signer: dict[tuple[int, int], list] = {}  # (signer, campaign) → [count, stage court]
     by_court: dict[tuple[int, int], int] = defaultdict(int)  # (campaign, court) → count
-    stage_cache: dict[tuple, set[int]] = {}
-    for pk, campaign_id, staff_id, court_id, department_id, status, chain, post, parent in tasks:
-        title, due_on = campaigns[campaign_id]
-        params = {"campaign": title, "due": day_label(due_on), "due_on": due_on.isoformat()}
-        mine = {
-            "court_id": court_id,
-            "params": params,
-            "url": f"/declarations/{pk}/",
-            "subject": ("ledgers.declaration", pk),
-        }
-        if status == Declaration.Status.PENDING:
-            dues += _dues(
-                [staff_id], kind=Kinds.ASSIGNED, key=f"ledgers.declaration:{pk}:assigned", **mine
-            )
-        if due_on - remind_from <= today <= due_on:
-            dues += _dues(
-                [staff_id], kind=Kinds.DUE_SOON, key=f"ledgers.declaration:{pk}:due-soon", **mine
-            )
-        late = (today - due_on).days
-        if late <= 0:
-            continue
-        dues += _dues(
-            [staff_id], kind=Kinds.OVERDUE, key=f"ledgers.declaration:{pk}:overdue", **mine
+    if late:
+        representative, department = _chain_classes()
+        signing = RoleAssignment.objects.filter(
+            role__in=[Role.CHIEF, Role.LEADER], is_active=True, user__staff__isnull=False
+        ).values("user__staff_id")
+        filer = Case(When(staff_id__in=signing, then=F("staff_id")), default=None)
+        groups = (
+            open_tasks.filter(campaign_id__in=late)
+            .values_list("campaign_id", "court_id", "court__parent_id")
+            .annotate(post=representative, department=department, filer=filer, n=Count("id"))
+            .order_by()
         )
-        if late > to_signer:
-            stage = _first_stage(chain, post, court_id, parent, department_id)
-            stage_key = (stage["role"], stage["court"], stage.get("department"))
-            if stage_key not in stage_cache:
-                stage_cache[stage_key] = _stage_holders(holders, stage)
-            for signer in stage_cache[stage_key] - {staff_id}:
-                by_signer.setdefault((signer, campaign_id), [0, stage["court"]])[0] += 1
-        if late > to_leader:
-            by_court[campaign_id, court_id] += 1
-
+        stage_cache: dict[tuple, tuple[int, set[int]]] = {}
+        for campaign_id, court_id, parent, post, department_id, filer_id, count in groups:
+            to_signers, to_leaders = windows[campaign_id]
+            if to_leaders:
+                by_court[campaign_id, court_id] += count
+            if not to_signers:
+                continue
+            chain_key = (post, court_id, parent, department_id)
+            if chain_key not in stage_cache:
+                stage = sign_chain(
+                    post=post,
+                    court_id=court_id,
+                    parent_court_id=parent,
+                    department_id=department_id,
+                )[0]
+                stage_cache[chain_key] = (
+                    stage["court"],
+                    holders.at_court(stage["role"], stage["court"], stage.get("department")),
+                )
+            stage_court, signers = stage_cache[chain_key]
+            for signer in signers:
+                if signer != filer_id:
+                    by_signer.setdefault((signer, campaign_id), [0, stage_court])[0] += count
     for (signer, campaign_id), (count, court_id) in by_signer.items():
         title, due_on = campaigns[campaign_id]
         dues += _dues(
@@ -423,13 +528,10 @@ def declaration_reminders(today: datetime.date) -> list[Due]:
             court_id=court_id,
             kind=Kinds.ESCALATE_SIGNER,
             key=f"ledgers.campaign:{campaign_id}:escalate-signer",
-            params={"campaign": title, "due": day_label(due_on), "count": count, "days": to_signer},
+            params={"campaign": title, "due": labels[due_on], "count": count, "days": to_signer},
             url=f"/declarations/campaigns/{campaign_id}/",
             subject=("ledgers.campaign", campaign_id),
         )
-    court_names = dict(
-        Court.objects.filter(pk__in={court for _c, court in by_court}).values_list("pk", "name")
-    )
     for (campaign_id, court_id), count in by_court.items():
         title, due_on = campaigns[campaign_id]
         dues += _dues(
@@ -439,56 +541,47 @@ def declaration_reminders(today: datetime.date) -> list[Due]:
             key=f"ledgers.campaign:{campaign_id}:court:{court_id}:escalate-leader",
             params={
                 "campaign": title,
-                "due": day_label(due_on),
+                "due": labels[due_on],
                 "count": count,
                 "days": to_leader,
-                "court": court_names.get(court_id, ""),
+                "court": holders.court_names.get(court_id, ""),
             },
             url=f"/declarations/campaigns/{campaign_id}/?court={court_id}",
             subject=("ledgers.campaign", campaign_id),
         )
 
-    # Filed declarations waiting at one stage: since filing, or since the last signature.
+    # Filed declarations waiting at one stage for more than SIGNATURE_REMIND_DAYS: filed
+    # before then, and no signature of this filing since.
     wait_days = settings.SIGNATURE_REMIND_DAYS
     waited_since = _start_of(today - datetime.timedelta(days=wait_days))
-    last_signed = (
-        Signature.objects.filter(declaration=OuterRef("pk"), decision=Signature.Decision.SIGNED)
-        .order_by("-decided_at")
-        .values("decided_at")[:1]
+    signed_since = Signature.objects.filter(
+        declaration=OuterRef("pk"),
+        decision=Signature.Decision.SIGNED,
+        decided_at__gte=waited_since,
     )
     waiting = (
         Declaration.objects.filter(
-            open_campaign,
+            campaign_id__in=list(campaigns),
             is_current=True,
             status=Declaration.Status.FILED,
             next_court__isnull=False,
             filed_at__lt=waited_since,
         )
         .exclude(next_role="")
-        .annotate(last_signed=Subquery(last_signed))
-        .values_list(
-            "campaign_id",
-            "staff_id",
-            "next_role",
-            "next_court_id",
-            "next_department_id",
-            "filed_at",
-            "last_signed",
-        )
+        .filter(~Exists(signed_since))
+        .values_list("campaign_id", "staff_id", "next_role", "next_court_id", "next_department_id")
     )
     year, week, _weekday = today.isocalendar()
     awaiting: dict[tuple[int, int], list] = {}  # (signer, campaign) → [count, stage court]
-    for campaign_id, staff_id, role, court_id, department_id, filed_at, signed in waiting:
-        since = max(filter(None, [filed_at, signed]))
-        if (today - timezone.localdate(since)).days <= wait_days:
-            continue
-        stage_key = (role, court_id, department_id)
-        if stage_key not in stage_cache:
-            stage_cache[stage_key] = holders.at_court(role, court_id, department_id)
-        for signer in stage_cache[stage_key] - {staff_id}:
+    stage_holders: dict[tuple, set[int]] = {}
+    for campaign_id, staff_id, role, court_id, department_id in waiting:
+        where = (role, court_id, department_id)
+        if where not in stage_holders:
+            stage_holders[where] = holders.at_court(*where)
+        for signer in stage_holders[where] - {staff_id}:
             awaiting.setdefault((signer, campaign_id), [0, court_id])[0] += 1
     for (signer, campaign_id), (count, court_id) in awaiting.items():
-        title, due_on = campaigns[campaign_id]
+        title, _due_on = campaigns[campaign_id]
         dues += _dues(
             [signer],
             court_id=court_id,
@@ -512,16 +605,22 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 def recusal_reminders(today: datetime.date) -> list[Due]:
     """Pending post recusals (法发〔2020〕13号): the application (rules.recusal_application_due)
     and the post change (rules.recusal_post_change_due), each from RECUSAL_REMIND_DAYS_BEFORE
-    days before it is due, then overdue; to the staff member and the court's officers."""
+    days before it is due, then overdue (while fresh); to the staff member and the court's
+    officers."""
     before = datetime.timedelta(days=settings.RECUSAL_REMIND_DAYS_BEFORE)
     shortest = min(settings.RECUSAL_APPLICATION_MONTHS, settings.RECUSAL_POST_CHANGE_MONTHS)
     # required + n months <= today + before  =>  required <= today + before - n months + 3
     # days (a month-end clamp shortens a month by at most three days).
     latest_required = today + before - relativedelta(months=shortest) + datetime.timedelta(3)
+    # An overdue reminder is fresh until due + 1 day + the catch-up: older ones were told.
+    longest = max(settings.RECUSAL_APPLICATION_MONTHS, settings.RECUSAL_POST_CHANGE_MONTHS)
+    earliest_required = (
+        today - catch_up() - datetime.timedelta(days=1 + 3) - relativedelta(months=longest)
+    )
     rows = RelativePractice.objects.filter(
         status=RelativePractice.Status.PENDING,
         voided_at__isnull=True,
-        recusal_required_on__isnull=False,
+        recusal_required_on__gte=earliest_required,
         recusal_required_on__lte=latest_required,
     ).values_list(
         "pk",
@@ -541,9 +640,13 @@ def recusal_reminders(today: datetime.date) -> list[Due]:
         if applied is None:
             deadlines.insert(0, (rules.recusal_application_due(required), "application"))
         for due_on, what in deadlines:
-            if today < due_on - before:
-                continue
             overdue = today > due_on
+            if not (
+                fresh(due_on + datetime.timedelta(days=1), today)
+                if overdue
+                else today >= due_on - before
+            ):
+                continue
             kind = {
                 ("application", False): Kinds.APPLICATION_DUE,
                 ("application", True): Kinds.APPLICATION_OVERDUE,
@@ -578,7 +681,7 @@ def report_reminders(today: datetime.date) -> list[Due]:
     """Reports filed after their deadline (rules.unplanned_contact_report_due, 司发通〔2021〕60号)
     are announced once to the court's officers; submitted reports not reviewed within
     UNPLANNED_CONTACT_REVIEW_DAYS days remind the department's chief, or lacking one the
-    court leaders."""
+    court leaders. Both while fresh (REMINDER_CATCH_UP_DAYS)."""
     holders = Holders.load(Role.OFFICER, Role.CHIEF, Role.LEADER)
     dues: list[Due] = []
     fields = (
@@ -593,7 +696,7 @@ def report_reminders(today: datetime.date) -> list[Due]:
     )
     recent = UnplannedContactReport.objects.filter(
         voided_at__isnull=True,
-        reported_on__gte=today - datetime.timedelta(days=LATE_REPORT_NEWS_DAYS),
+        reported_on__gte=today - catch_up(),
         reported_on__lte=today,
     ).values_list(*fields)
     for pk, court_id, path, department_id, _staff, name, contact_on, reported in recent:
@@ -618,7 +721,9 @@ def report_reminders(today: datetime.date) -> list[Due]:
     unreviewed = UnplannedContactReport.objects.filter(
         voided_at__isnull=True,
         status=UnplannedContactReport.Status.SUBMITTED,
+        # Due for review the day after the review days; offered while fresh.
         reported_on__lt=today - datetime.timedelta(days=review_days),
+        reported_on__gte=today - datetime.timedelta(days=review_days + 1) - catch_up(),
     ).values_list(*fields)
     for pk, court_id, _path, department_id, staff_id, name, contact_on, reported in unreviewed:
         # Nobody reviews their own report.
@@ -649,7 +754,7 @@ def departure_reminders(today: datetime.date) -> list[Due]:
     """Departed staff are followed up every DEPARTURE_FOLLOW_UP_MONTHS months after leaving
     until their restrictions end (rules.departure_restrictions: 法官法 art. 36, 司发通〔2021〕
     61号): when the last follow-up (or the departure) is that old, the court's officers are
-    reminded, once per period."""
+    reminded, once per period (while fresh)."""
     every = settings.DEPARTURE_FOLLOW_UP_MONTHS
     longest = max(rules.AGENT_BAN_YEARS, *rules.EMPLOYMENT_BAN_YEARS.values())
     last_follow_up = (
@@ -695,6 +800,13 @@ def departure_reminders(today: datetime.date) -> list[Due]:
         senior,
         last,
     ) in rows:
+        # The current period began on left_on + period × every months; its reminder falls
+        # due then, or later when the last follow-up is younger than ``every`` months.
+        period = months_between(left_on, today) // every
+        since = max(filter(None, [left_on, last]))
+        falls_due = max(plus_months(since, every), plus_months(left_on, period * every))
+        if not fresh(falls_due, today):
+            continue
         restrictions = rules.departure_restrictions(
             left_on=left_on,
             how=how,
@@ -704,10 +816,6 @@ def departure_reminders(today: datetime.date) -> list[Due]:
         )
         if not restrictions.restricted_on(today):
             continue
-        since = max(filter(None, [left_on, last]))
-        if since + relativedelta(months=every) > today:
-            continue
-        period = months_between(left_on, today) // every
         if holders is None:
             holders = Holders.load(Role.OFFICER)
         ends = restrictions.restriction_ends
