@@ -42,10 +42,13 @@ seed: migrate
 
 # Ledger pages and API timed against DATABASE_URL at BENCH_RECORDS records (seeded with
 # seed_scale when fewer); BENCH_ARGS adds options, e.g. BENCH_ARGS="--ledger all --explain".
+# Then the reminder sweep on the same data: a declaration campaign over every province, the
+# sweep run twice (SWEEP_ARGS adds options, e.g. SWEEP_ARGS="--today 2026-10-08 -v2").
 BENCH_RECORDS ?= 1000000
 bench: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) bench_ledgers --records $(BENCH_RECORDS) $(BENCH_ARGS)
+	$(MANAGE) bench_sweep $(SWEEP_ARGS)
 
 # Web server, Celery worker and beat together (Procfile.dev); Ctrl-C stops all three.
 run: seed
