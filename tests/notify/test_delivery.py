@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from integrity.notify import delivery, services
+from integrity.notify import delivery, reminders, services
 from integrity.notify.models import Notification
 
 from ..conftest import on_postgres
@@ -25,7 +25,8 @@ T0 = datetime.datetime(2026, 3, 31, 9, 0, tzinfo=datetime.UTC)
 
 def _pending(province, n: int = 1, *, email: str = "judge{n}@court.example") -> list[int]:
     members = [person(province, email=email.format(n=i)) for i in range(n)]
-    services.notify_now([due(m) for m in members])
+    # The writer alone: these tests run the delivery themselves, nothing is queued.
+    reminders.write([due(m) for m in members])
     Notification.objects.update(email_next_at=T0)  # written "now": make them due at T0
     return list(Notification.objects.order_by("pk").values_list("pk", flat=True))
 
