@@ -1,7 +1,10 @@
 """Keyset pagination for pages: "next" and "previous" by the last id seen, never OFFSET and
 never a COUNT over the table, so a page costs the same on page 1 and page 10,000."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,11 +27,11 @@ class KeysetPage:
         params[key] = str(value)
         return "?" + params.urlencode()
 
-    @property
+    @cached_property
     def next_url(self) -> str | None:
         return self.link("after", self.next_after)
 
-    @property
+    @cached_property
     def prev_url(self) -> str | None:
         return self.link("before", self.prev_before)
 
@@ -41,21 +44,28 @@ def int_param(value: str | None) -> int | None:
         return None
 
 
-def keyset_page(queryset: QuerySet, params: QueryDict, *, size: int = 50) -> KeysetPage:
-    """Rows ordered by descending id; ``?after=ID`` continues, ``?before=ID`` goes back."""
+def keyset_page(
+    queryset: QuerySet,
+    params: QueryDict,
+    *,
+    size: int = 50,
+    key: Callable[[Any], int] = attrgetter("pk"),
+) -> KeysetPage:
+    """Rows ordered by descending id; ``?after=ID`` continues, ``?before=ID`` goes back.
+    ``key`` reads the id of a row (of a ``values_list()``, say)."""
     after, before = int_param(params.get("after")), int_param(params.get("before"))
     if before is not None:
         rows = list(queryset.filter(pk__gt=before).order_by("pk")[: size + 1])
         has_more = len(rows) > size
         rows = list(reversed(rows[:size]))
-        next_after = rows[-1].pk if rows else None
-        prev_before = rows[0].pk if rows and has_more else None
+        next_after = key(rows[-1]) if rows else None
+        prev_before = key(rows[0]) if rows and has_more else None
     else:
         if after is not None:
             queryset = queryset.filter(pk__lt=after)
         rows = list(queryset.order_by("-pk")[: size + 1])
         has_more = len(rows) > size
         rows = rows[:size]
-        next_after = rows[-1].pk if rows and has_more else None
-        prev_before = rows[0].pk if rows and after is not None else None
+        next_after = key(rows[-1]) if rows and has_more else None
+        prev_before = key(rows[0]) if rows and after is not None else None
     return KeysetPage(rows, next_after, prev_before, params.urlencode())

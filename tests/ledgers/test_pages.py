@@ -1048,9 +1048,9 @@ def test_quick_inquiry_needs_a_staff_record(web):
 # --- Query counts --------------------------------------------------------------------------
 
 # A list page: session, user, role assignments, the ids of the courts below (the officer covers
-# them), the page of rows (court, department and staff joined), the courts and the departments
-# of the filter form.
-LIST_PAGE_QUERIES = 7
+# them), the page of rows (court, department and staff joined) and the courts of the filter
+# form (its departments are read only once a court is chosen).
+LIST_PAGE_QUERIES = 6
 # A detail page: session, user, role assignments, the record (every relation joined), may
 # change and may manage (one EXISTS each, whatever the status), the history and the
 # attachments; the entries of relatives and departures; the courts served by a departed person.
