@@ -8,11 +8,18 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.forms.models import modelform_factory
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from integrity.org.models import Court, Department, StaffMember
 from integrity.web.dates import ChineseDateField
-from integrity.web.widgets import FastSelect, FastSelectMultiple
+from integrity.web.widgets import (
+    FastBoundField,
+    FastModelChoiceField,
+    FastSelect,
+    FastSelectMultiple,
+    FastTextInput,
+)
 
 from .models import LedgerRecord
 from .selectors import VOIDED_EXCLUDE, VOIDED_INCLUDE, VOIDED_ONLY
@@ -20,6 +27,8 @@ from .specs import LedgerSpec
 from .workflows import Transition
 
 _BLANK = [("", "---------")]
+# The filter's date inputs: ChineseDateField's, rendered without the widget template.
+_DATE_INPUT = FastTextInput(attrs=ChineseDateField.widget.attrs)
 
 
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
@@ -33,22 +42,26 @@ def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
 
 
 class LedgerFilterForm(forms.Form):
+    """The list's filters. Shown on every list page, so its labels and widgets render
+    without templates (integrity/web/widgets.py)."""
+
+    bound_field_class = FastBoundField
+
     q = forms.CharField(
         label=_("Search"),
         required=False,
         help_text=_("Names, case numbers or law firms"),
+        widget=FastTextInput,
     )
-    court = forms.ModelChoiceField(
-        label=_("Court"), queryset=Court.objects.none(), required=False, widget=FastSelect
+    # Labelled by name, as Court.__str__ is: a province's courts need no model instances.
+    court = FastModelChoiceField(
+        label=_("Court"), queryset=Court.objects.none(), required=False, label_field="name"
     )
-    department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=Department.objects.none(),
-        required=False,
-        widget=FastSelect,
+    department = FastModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
     )
-    date_from = ChineseDateField(label=_("From"), required=False)
-    date_to = ChineseDateField(label=_("To"), required=False)
+    date_from = ChineseDateField(label=_("From"), required=False, widget=_DATE_INPUT)
+    date_to = ChineseDateField(label=_("To"), required=False, widget=_DATE_INPUT)
     status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
     category = forms.ChoiceField(label=_("Category"), required=False, widget=FastSelect)
     voided = forms.ChoiceField(
@@ -78,6 +91,15 @@ class LedgerFilterForm(forms.Form):
         date = model._meta.get_field(model.date_field)
         self.fields["date_from"].label = _("%(field)s from") % {"field": date.verbose_name}
         self.fields["date_to"].label = _("%(field)s to") % {"field": date.verbose_name}
+
+    def as_filters(self) -> SafeString:
+        """The fields as the list page shows them: a div each with the label, the widget and
+        any errors (no template per field: the form is on every list page)."""
+        parts = []
+        for field in self:
+            errors = field.errors
+            parts.append(f"<div>{field.label_tag()} {field}{errors if errors else ''}</div>")
+        return mark_safe("".join(parts))  # noqa: S308 - labels, widgets, errors are safe HTML
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; an invalid field is shown with its error and left out, the
