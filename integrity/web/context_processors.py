@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from integrity.access import policy
@@ -13,23 +13,44 @@ from integrity.org.models import Case, StaffMember
 from ledgers.models import Campaign
 from ledgers.specs import SPECS
 
+# The entries in order: label, URL name, key.
+_ENTRIES = (
+    (_("Home"), "home", "home"),
+    (_("Staff directory"), "staff-list", "staff"),
+    (_("Case registry"), "case-list", "cases"),
+    (_("Ledgers"), "ledgers:index", "ledgers"),
+    (_("Declarations"), "declarations:index", "declarations"),
+    (_("Administration"), "admin:index", "admin"),
+    (_("API"), "api-docs", "api"),
+)
+# The entries' URLs, reversed once per URLconf and script prefix: they never change between
+# requests, and reversing them on every page is a measurable part of a page's cost.
+_URLS: dict[tuple[Any, str], dict[str, str]] = {}
+
+
+def _urls() -> dict[str, str]:
+    key = (get_urlconf(), get_script_prefix())
+    urls = _URLS.get(key)
+    if urls is None:
+        urls = _URLS[key] = {name: reverse(name) for _label, name, _key in _ENTRIES}
+    return urls
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = [(_("Home"), reverse("home"), "home")]
-    if policy.may_use(user, StaffMember):
-        items.append((_("Staff directory"), reverse("staff-list"), "staff"))
-    if policy.may_use(user, Case):
-        items.append((_("Case registry"), reverse("case-list"), "cases"))
-    if any(policy.may_use(user, spec.model) for spec in SPECS):
-        items.append((_("Ledgers"), reverse("ledgers:index"), "ledgers"))
-    # Everyone with a staff record files declarations; no query (the grants are cached).
-    if user.staff_id or policy.may_use(user, Campaign):
-        items.append((_("Declarations"), reverse("declarations:index"), "declarations"))
     roles = policy.roles_of(user)
-    if user.is_superuser or roles & ADMIN_ROLES:
-        items.append((_("Administration"), reverse("admin:index"), "admin"))
-    items.append((_("API"), reverse("api-docs"), "api"))
-    return {"nav_items": items, "nav_roles": sorted(Role(r).label for r in roles)}
+    shown = {
+        "home": True,
+        "staff": policy.may_use(user, StaffMember),
+        "cases": policy.may_use(user, Case),
+        "ledgers": any(policy.may_use(user, spec.model) for spec in SPECS),
+        # Everyone with a staff record files declarations; no query (the grants are cached).
+        "declarations": bool(user.staff_id) or policy.may_use(user, Campaign),
+        "admin": user.is_superuser or bool(roles & ADMIN_ROLES),
+        "api": True,
+    }
+    urls = _urls()
+    items = [(str(label), urls[name], key) for label, name, key in _ENTRIES if shown[key]]
+    return {"nav_items": items, "nav_roles": sorted(str(Role(r).label) for r in roles)}
