@@ -256,12 +256,11 @@ def _in_site_language(function):
     """Texts kept in the params (dates) are written in the site's language, whoever started
     the sweep."""
 
+    @functools.wraps(function)
     def wrapper(today: datetime.date) -> list[Due]:
         with translation.override(settings.LANGUAGE_CODE):
             return list(function(today))
 
-    wrapper.__name__ = function.__name__
-    wrapper.__doc__ = function.__doc__
     return wrapper
 
 
