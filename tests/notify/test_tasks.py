@@ -3,7 +3,10 @@ filesystem transport locally, Redis when REDIS_URL is set, as in CI), and the be
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
+import traceback
 import uuid
 from contextlib import contextmanager
 
@@ -44,6 +47,18 @@ def own_queue():
             bound.delete()
 
 
+def _diagnosis(queue: str, finished: dict) -> str:
+    """What a timeout looked like: the tasks that finished, the messages still waiting in the
+    queue (filesystem transport) and where every thread was."""
+    folder = (app.conf.broker_transport_options or {}).get("data_folder_in")
+    waiting = [n for n in os.listdir(folder) if queue in n] if folder else "n/a"
+    stacks = "\n".join(
+        f"--- thread {ident}\n" + "".join(traceback.format_stack(frame))
+        for ident, frame in sys._current_frames().items()
+    )
+    return f"the worker did not deliver: {finished}; waiting: {waiting}\n{stacks}"
+
+
 def _reset_routing() -> None:
     amqp = app.amqp
     amqp.flush_routes()
@@ -74,16 +89,16 @@ def test_worker_runs_the_sweep_and_delivers_through_the_broker(province, test_so
     task_success.connect(collect, weak=False)
     task_failure.connect(failed, weak=False)
     try:
-        with (
-            own_queue() as queue,
-            start_worker(
-                app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]
-            ),
-        ):
-            # When the sweep is queued, as beat does
+        with own_queue() as queue:
+            # When the sweep is queued, as beat does (before the worker starts: kombu's
+            # filesystem transport writes a message file in place, and a worker polling at that
+            # very moment could read it half-written, celery/kombu#1551)
             tasks.run_sweep.delay(DAY.isoformat(), [SOURCE])
-            # Then the worker runs it, and the delivery it schedules sends the email
-            assert delivered.wait(timeout=60), f"the worker did not deliver: {finished}"
+            with start_worker(
+                app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]
+            ):
+                # Then the worker runs it, and the delivery it schedules sends the email
+                assert delivered.wait(timeout=60), _diagnosis(queue, finished)
     finally:
         task_success.disconnect(collect)
         task_failure.disconnect(failed)
