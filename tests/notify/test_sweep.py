@@ -200,3 +200,20 @@ def test_concurrent_sweeps_write_each_reminder_once(province, test_source):
     assert sum(r.created for r in results) == 300
     assert sum(r.emails for r in results) == 100
     assert Notification.objects.filter(kind=KIND).values("recipient").distinct().count() == 300
+
+
+@pytest.mark.parametrize("lookup_ids", [5000, 1], ids=["by-id", "all-logins"])
+def test_email_addresses_of_active_logins_only(province, monkeypatch, lookup_ids):
+    # Both ways of finding addresses (by id for a few recipients, one pass over all logins for
+    # a campaign) answer alike
+    monkeypatch.setattr(services, "EMAIL_LOOKUP_IDS", lookup_ids)
+    with_mail = person(province, email="a@court.example")
+    inactive = person(province, email="gone@court.example")
+    inactive.login.is_active = False
+    inactive.login.save()
+    no_login = person(province, login=False)
+    no_address = person(province, email="")
+    not_asked = person(province, email="other@court.example")
+    found = services.email_addresses([with_mail.pk, inactive.pk, no_login.pk, no_address.pk])
+    assert found == {with_mail.pk: "a@court.example"}
+    assert not_asked.pk not in found
