@@ -587,7 +587,7 @@ def declaration_reminders(today: datetime.date) -> list[Due]:
             kind=Kinds.AWAITING_SIGNATURE,
             key=f"ledgers.campaign:{campaign_id}:awaiting:{year}W{week:02d}",
             params={"campaign": title, "count": count, "days": wait_days},
-            url=f"/declarations/campaigns/{campaign_id}/",
+            url="/declarations/sign/",  # the signer's queue
             subject=("ledgers.campaign", campaign_id),
         )
     return dues

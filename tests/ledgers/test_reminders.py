@@ -349,6 +349,7 @@ def test_a_filing_waiting_for_a_signature_reminds_the_signer(province, people, w
     assert (key in dues) is reminded
     if reminded:
         assert dues[key].params["count"] == 1
+        assert dues[key].url == "/declarations/sign/"
     assert not any(who == people.leader.pk for who, _key in dues)
 
 
