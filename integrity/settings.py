@@ -204,7 +204,7 @@ CACHES = {
 
 # --- Celery: Redis in production, kombu's filesystem transport for the embedded run --------------
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = REDIS_URL or "qfilesystem://"  # filesystem, atomic writes: integrity/broker.py
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {}
     if REDIS_URL
