@@ -10,7 +10,11 @@ import integrity.celery  # noqa: F401  (registers the qfilesystem:// transport)
 def _connection(folder):
     return Connection(
         "qfilesystem://",
-        transport_options={"data_folder_in": str(folder), "data_folder_out": str(folder)},
+        transport_options={
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(folder / "control"),
+        },
     )
 
 
@@ -37,4 +41,4 @@ def test_a_file_still_being_written_is_not_read(tmp_path):
         assert message.payload == {"task": "y"}
         assert queue.qsize() == 0
         queue.close()
-    assert os.listdir(tmp_path) == [".half.part"]
+    assert sorted(os.listdir(tmp_path)) == [".half.part", "control"]
