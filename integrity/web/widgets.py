@@ -84,7 +84,8 @@ class OneQueryChoiceIterator(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         if self.field.label_field:
-            yield from self.queryset.values_list("pk", self.field.label_field)
+            key = self.field.to_field_name or "pk"
+            yield from self.queryset.values_list(key, self.field.label_field)
         else:
             for obj in self.queryset:
                 yield self.choice(obj)
