@@ -28,7 +28,7 @@ def test_a_message_is_renamed_into_place_whole(tmp_path):
         names = os.listdir(folder)
         assert len(names) == 1
         assert names[0].endswith(".q.msg")
-        message = queue.get(timeout=1)
+        message = queue.get(timeout=10)
         message.ack()
         assert message.payload == {"task": "x"}
         queue.close()
@@ -38,9 +38,9 @@ def test_a_file_still_being_written_is_not_read(tmp_path):
     folder, connection = _connection(tmp_path)
     (folder / ".half.part").write_bytes(b'{"body": ')
     with connection:
-        queue = connection.SimpleQueue("q")
+        queue = connection.SimpleQueue("r")  # its own queue: kombu keeps bindings per process
         queue.put({"task": "y"})
-        message = queue.get(timeout=1)
+        message = queue.get(timeout=10)
         message.ack()
         assert message.payload == {"task": "y"}
         assert queue.qsize() == 0
