@@ -27,6 +27,7 @@ from integrity.access import policy
 from integrity.concurrency import StaleEdit
 from integrity.org import selectors as org_selectors
 from integrity.org.models import Department
+from integrity.web.errors import add_service_errors
 from integrity.web.paging import int_param, keyset_page
 
 from . import forms, selectors, services, workflows
@@ -47,15 +48,9 @@ def _spec(slug: str) -> LedgerSpec:
 
 
 def _add_errors(form: Any, error: Exception) -> None:
-    if isinstance(error, StaleEdit):
-        form.add_error(None, str(error))
-    elif isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
-    else:
-        form.add_error(None, _("You may not keep records for this court, department or person."))
+    add_service_errors(
+        form, error, refused=_("You may not keep records for this court, department or person.")
+    )
 
 
 @login_required

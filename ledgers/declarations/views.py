@@ -24,6 +24,7 @@ from integrity.audit.selectors import object_history
 from integrity.concurrency import StaleEdit
 from integrity.org import selectors as org_selectors
 from integrity.org.models import Court, Department
+from integrity.web.errors import add_service_errors
 from integrity.web.paging import int_param, keyset_page
 
 from ..models import Campaign, Declaration, Signature
@@ -37,16 +38,9 @@ def _today() -> Any:
 
 
 def _add_errors(form: Any, error: Exception) -> None:
-    """A service's refusal as form errors: per field where the form has the field."""
-    if isinstance(error, StaleEdit):
-        form.add_error(None, str(error))
-    elif isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
-    else:
-        form.add_error(None, _("You may not do this with this declaration or campaign."))
+    add_service_errors(
+        form, error, refused=_("You may not do this with this declaration or campaign.")
+    )
 
 
 # --- Campaigns -------------------------------------------------------------------------------
