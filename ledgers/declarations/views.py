@@ -6,6 +6,7 @@ a user may do is decided by the scoping policy and the services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -41,6 +42,20 @@ def _add_errors(form: Any, error: Exception) -> None:
     add_service_errors(
         form, error, refused=_("You may not do this with this declaration or campaign.")
     )
+
+
+def _submit(request: HttpRequest, form: Any, write: Callable[[dict], Any], *, done: str) -> bool:
+    """Run ``write`` with the form's cleaned data if the form is valid. A refusal of the
+    service becomes the form's errors; success leaves ``done`` as the page's message."""
+    if not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except (ValidationError, PermissionDenied, StaleEdit) as error:
+        _add_errors(form, error)
+        return False
+    messages.success(request, done)
+    return True
 
 
 # --- Campaigns -------------------------------------------------------------------------------
@@ -191,19 +206,18 @@ def _campaign_for_change(request: HttpRequest, pk: int) -> Campaign:
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for_change(request, pk)
     form = forms.CampaignEditForm(request.POST)
-    if form.is_valid():
-        try:
-            services.campaign_update(
-                actor=request.user,
-                campaign=campaign,
-                version=form.cleaned_data["version"],
-                fields=form.changed_fields(),
-            )
-        except (ValidationError, PermissionDenied, StaleEdit) as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The campaign was saved."))
-            return redirect("declarations:campaign", pk=campaign.pk)
+    if _submit(
+        request,
+        form,
+        lambda data: services.campaign_update(
+            actor=request.user,
+            campaign=campaign,
+            version=data["version"],
+            fields=form.changed_fields(),
+        ),
+        done=_("The campaign was saved."),
+    ):
+        return redirect("declarations:campaign", pk=campaign.pk)
     return _campaign_page(request, _fresh(campaign), edit_form=form)
 
 
@@ -218,16 +232,15 @@ def _fresh(campaign: Campaign) -> Campaign:
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for_change(request, pk)
     form = forms.VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.campaign_close(
-                actor=request.user, campaign=campaign, version=form.cleaned_data["version"]
-            )
-        except (ValidationError, PermissionDenied, StaleEdit) as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The campaign was closed."))
-            return redirect("declarations:campaign", pk=campaign.pk)
+    if _submit(
+        request,
+        form,
+        lambda data: services.campaign_close(
+            actor=request.user, campaign=campaign, version=data["version"]
+        ),
+        done=_("The campaign was closed."),
+    ):
+        return redirect("declarations:campaign", pk=campaign.pk)
     return _campaign_page(request, _fresh(campaign), close_form=form)
 
 
@@ -236,19 +249,15 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_void(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for_change(request, pk)
     form = forms.CampaignVoidForm(request.POST)
-    if form.is_valid():
-        try:
-            services.campaign_void(
-                actor=request.user,
-                campaign=campaign,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except (ValidationError, PermissionDenied, StaleEdit) as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The campaign was voided."))
-            return redirect("declarations:campaign", pk=campaign.pk)
+    if _submit(
+        request,
+        form,
+        lambda data: services.campaign_void(
+            actor=request.user, campaign=campaign, version=data["version"], reason=data["reason"]
+        ),
+        done=_("The campaign was voided."),
+    ):
+        return redirect("declarations:campaign", pk=campaign.pk)
     return _campaign_page(request, _fresh(campaign), void_form=form)
 
 
@@ -440,19 +449,18 @@ def declaration_sign(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign the awaited stage with an attestation (领导背书)."""
     declaration = selectors.declaration_get(request.user, pk)
     form = forms.SignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.declaration_sign(
-                actor=request.user,
-                declaration=declaration,
-                version=form.cleaned_data["version"],
-                statement=form.cleaned_data["statement"],
-            )
-        except (ValidationError, PermissionDenied, StaleEdit) as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("You signed the declaration."))
-            return redirect("declarations:detail", pk=declaration.pk)
+    if _submit(
+        request,
+        form,
+        lambda data: services.declaration_sign(
+            actor=request.user,
+            declaration=declaration,
+            version=data["version"],
+            statement=data["statement"],
+        ),
+        done=_("You signed the declaration."),
+    ):
+        return redirect("declarations:detail", pk=declaration.pk)
     return _declaration_page(request, _reloaded(request, declaration), sign_form=form)
 
 
@@ -467,19 +475,18 @@ def declaration_return(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the declaration to the filer with a reason."""
     declaration = selectors.declaration_get(request.user, pk)
     form = forms.ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.declaration_return(
-                actor=request.user,
-                declaration=declaration,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except (ValidationError, PermissionDenied, StaleEdit) as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The declaration was returned to the filer."))
-            return redirect("declarations:detail", pk=declaration.pk)
+    if _submit(
+        request,
+        form,
+        lambda data: services.declaration_return(
+            actor=request.user,
+            declaration=declaration,
+            version=data["version"],
+            reason=data["reason"],
+        ),
+        done=_("The declaration was returned to the filer."),
+    ):
+        return redirect("declarations:detail", pk=declaration.pk)
     return _declaration_page(request, _reloaded(request, declaration), return_form=form)
 
 
