@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "integrity.web.apps.WebConfig",
     "ledgers.apps.LedgersConfig",
     "integrity.notify.apps.NotifyConfig",
+    "inspections.apps.InspectionsConfig",
 ]
 
 MIDDLEWARE = [
@@ -335,6 +336,28 @@ QUARTERLY_SUMMARY_DUE_DAYS = env.int("QUARTERLY_SUMMARY_DUE_DAYS", default=15)
 # a while catches up; deadlines older than that were announced when they fell due, and a
 # backlog from before the system (a ledger imported from paper) floods nobody's inbox.
 REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=30)
+
+# --- Inspections, clues and complaints (inspections/) -----------------------------------------
+# Rectification items: remind the responsible unit this many days before the deadline; an item
+# overdue by more than ESCALATE days goes to the court leaders of the responsible court and the
+# inspection team's leader.
+RECTIFICATION_REMIND_DAYS_BEFORE = env.int("RECTIFICATION_REMIND_DAYS_BEFORE", default=7)
+RECTIFICATION_ESCALATE_DAYS = env.int("RECTIFICATION_ESCALATE_DAYS", default=7)
+# 监督执纪工作规则: days a referral may stay in each stage before the discipline team is reminded
+# (received → way chosen → verification → filed or closed → disposition). Override with
+# REFERRAL_STAGE_DAYS="received=15,way_chosen=30,verifying=90,filed=180,closed=30".
+REFERRAL_STAGE_DAYS = {
+    "received": 15,
+    "way_chosen": 30,
+    "verifying": 90,
+    "filed": 180,
+    "closed": 30,
+    **{key: int(value) for key, value in env.dict("REFERRAL_STAGE_DAYS", default={}).items()},
+}
+# The public complaint form: at most this many reports (and follow-up messages) per address per
+# hour; the address is kept only as a keyed hash in the cache, never with the report.
+COMPLAINT_RATE_LIMIT = env.int("COMPLAINT_RATE_LIMIT", default=5)
+COMPLAINT_RATE_WINDOW_SECONDS = env.int("COMPLAINT_RATE_WINDOW_SECONDS", default=3600)
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {

@@ -31,6 +31,8 @@ urlpatterns = [
     path("ledgers/", include("ledgers.urls")),
     path("declarations/", include("ledgers.declarations.urls")),
     path("notifications/", include("integrity.notify.urls")),
+    path("inspections/", include("inspections.urls")),
+    path("complaints/", include("inspections.views.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("integrity.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -283,7 +283,10 @@ class Holders:
     @classmethod
     def load(cls, *roles: str) -> Holders:
         holders = cls()
+        today = timezone.localdate()
         rows = RoleAssignment.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
             role__in=roles,
             is_active=True,
             court__is_active=True,

@@ -74,6 +74,17 @@ class RoleAssignment(models.Model):
         help_text=_("The role also reaches every court below this one."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # A temporary assignment holds only between these dates (both included): a visiting
+    # inspection team reaches the inspected courts for the inspection's duration and no longer.
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    granted_for = models.CharField(
+        _("granted for"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_("The record this temporary assignment exists for, e.g. an inspection."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -84,13 +95,29 @@ class RoleAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "court"],
-                condition=models.Q(department__isnull=True),
+                condition=models.Q(department__isnull=True, granted_for=""),
                 name="access_assignment_unique_court",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "court", "department"],
-                condition=models.Q(department__isnull=False),
+                condition=models.Q(department__isnull=False, granted_for=""),
                 name="access_assignment_unique_department",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "court", "granted_for"],
+                condition=models.Q(department__isnull=True) & ~models.Q(granted_for=""),
+                name="access_assignment_unique_temp_court",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "court", "department", "granted_for"],
+                condition=models.Q(department__isnull=False) & ~models.Q(granted_for=""),
+                name="access_assignment_unique_temp_department",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__lte=models.F("valid_until")),
+                name="access_assignment_valid_period",
             ),
         ]
 
@@ -100,6 +127,8 @@ class RoleAssignment(models.Model):
 
     def clean(self) -> None:
         check_department_of_court(self)
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            raise ValidationError({"valid_until": _("The end date is before the start date.")})
         if self.role == Role.CHIEF and not self.department_id:
             raise ValidationError(
                 {"department": _("A division chief's role is held for one department.")}

@@ -12,6 +12,7 @@ models) add single named rows on top of the scope; they never replace it.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -19,6 +20,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from integrity.org.models import Court
 
@@ -73,6 +75,11 @@ class ScopeRule:
     ``grants``: the django-guardian direct permission model for object grants, if any.
     ``restrict``: rows a non-superuser may never reach, whatever the role (e.g. superusers'
     logins are out of every court administrator's reach).
+    ``narrow``: ``narrow(grant, user)`` returns a filter that one role assignment's reach is
+    further limited by (or None): e.g. a clue about a court leader is reached only by the
+    discipline team and by the courts above that leader's court.
+    ``exclude``: ``exclude(user)`` returns rows this user may never reach, even by an object
+    grant (or None): e.g. a clue about the user themselves.
     """
 
     court: str
@@ -81,6 +88,8 @@ class ScopeRule:
     reach: dict[str, dict[str, Reach]] = field(default_factory=dict)
     grants: type[models.Model] | None = None
     restrict: Q | None = None
+    narrow: Callable[[Grant, Any], Q | None] | None = None
+    exclude: Callable[[Any], Q | None] | None = None
 
     def reach_for(self, action: str, role: str) -> Reach:
         override = self.reach.get(action, {})
@@ -121,8 +130,13 @@ def grants_of(user: Any) -> tuple[Grant, ...]:
         return ()
     cached = getattr(user, "_qinglian_grants", None)
     if cached is None:
+        today = timezone.localdate()
         rows = RoleAssignment.objects.filter(
-            user=user, is_active=True, court__is_active=True
+            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+            user=user,
+            is_active=True,
+            court__is_active=True,
         ).values_list("role", "court_id", "court__path", "department_id", "covers_subordinates")
         cached = tuple(Grant(*row) for row in rows)
         user._qinglian_grants = cached
@@ -182,6 +196,10 @@ def _grant_filter(
         where = Q(**{rule.court or "pk": grant.court_id})
     if grant.department_id and rule.department is not None:
         where &= Q(**{rule.department: grant.department_id})
+    if rule.narrow is not None:
+        narrower = rule.narrow(grant, user)
+        if narrower is not None:
+            where &= narrower
     return where
 
 
@@ -225,9 +243,13 @@ def scope(user: Any, queryset: QuerySet[M], action: str = VIEW) -> QuerySet[M]:
     where = scope_filter(user, queryset.model, action)
     if where is None:
         return queryset.none()
-    restrict = rule_for(queryset.model).restrict
-    if restrict is not None:
-        where &= restrict
+    rule = rule_for(queryset.model)
+    if rule.restrict is not None:
+        where &= rule.restrict
+    if rule.exclude is not None:
+        excluded = rule.exclude(user)
+        if excluded is not None:
+            where &= ~excluded
     return queryset.filter(where)
 
 

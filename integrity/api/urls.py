@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from inspections.api import ROUTES as INSPECTION_ROUTES
 from integrity.notify.api.views import NotificationViewSet
 from integrity.org.api import views as org
 from ledgers.api.views import VIEWSETS as LEDGER_VIEWSETS
@@ -19,6 +20,8 @@ for slug, viewset in LEDGER_VIEWSETS.items():
 router.register("declarations/campaigns", CampaignViewSet, basename="declaration-campaign")
 router.register("declarations", DeclarationViewSet, basename="declaration")
 router.register("notifications", NotificationViewSet, basename="notification")
+for prefix, viewset, basename in INSPECTION_ROUTES:
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from inspections import demo as inspection_demo
 from integrity.access import services as access_services
 from integrity.access.models import Role, User
 from integrity.org import demo_data as data
@@ -123,6 +124,7 @@ class Seeder:
         for login in LOGINS:
             self.login(login)
         self.created += ledger_demo.seed(self.rng)
+        self.created += inspection_demo.seed(self.rng)
         return self.created
 
     # --- organisation ---------------------------------------------------------------------

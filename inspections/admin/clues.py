@@ -1,0 +1,1 @@
+"""Admin of this area (integrity/access/scoped_admin.py)."""

@@ -1,0 +1,1 @@
+"""Reminder source of this area (filled in by its work)."""
