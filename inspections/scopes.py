@@ -34,6 +34,7 @@ from .models import (
     Inspection,
     InspectionTarget,
     InspectionUserObjectPermission,
+    IntegrityFile,
     LookBackCheck,
     Questionnaire,
     RectificationReport,
@@ -200,5 +201,15 @@ register(
         reach={VIEW: _only(discipline=J), CHANGE: _only(), MANAGE: _only()},
         grants=ReporterUserObjectPermission,
         exclude=not_about_self("complaint__subject"),
+    ),
+)
+
+# --- the integrity file: leaders and the discipline team, within their jurisdiction ----------
+register(
+    IntegrityFile,
+    ScopeRule(
+        court="court",
+        department="department",
+        reach={VIEW: _only(leader=J, discipline=J), CHANGE: _only(), MANAGE: _only()},
     ),
 )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("visits/", include("inspections.views.visits_urls")),
     path("clues/", include("inspections.views.clues_urls")),
     path("complaints/", include("inspections.views.complaints_urls")),
+    path("files/", include("inspections.views.files_urls")),
 ]

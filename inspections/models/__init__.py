@@ -11,6 +11,7 @@ from .complaints import (
     Reporter,
     ReporterUserObjectPermission,
 )
+from .files import IntegrityFile
 from .inspections import (
     Finding,
     Inspection,
@@ -34,6 +35,7 @@ __all__ = [
     "Inspection",
     "InspectionTarget",
     "InspectionUserObjectPermission",
+    "IntegrityFile",
     "LookBackCheck",
     "Questionnaire",
     "RectificationReport",

@@ -106,6 +106,9 @@ def register(model: type[models.Model], rule: ScopeRule) -> None:
 
 
 def rule_for(model: type[models.Model]) -> ScopeRule:
+    """The model's rule; a proxy model without its own rule uses its concrete model's."""
+    if model in _RULES:
+        return _RULES[model]
     concrete = model._meta.concrete_model
     try:
         return _RULES[concrete]
