@@ -15,7 +15,17 @@ class RoleAssignmentInline(admin.TabularInline):
     fk_name = "user"
     extra = 0
     can_delete = False
-    fields = ["role", "court", "department", "covers_subordinates", "is_active"]
+    fields = [
+        "role",
+        "court",
+        "department",
+        "covers_subordinates",
+        "valid_from",
+        "valid_until",
+        "granted_for",
+        "is_active",
+    ]
+    readonly_fields = ["granted_for"]
     autocomplete_fields = ["court", "department"]
 
 
@@ -62,8 +72,19 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
 class RoleAssignmentAdmin(ScopedModelAdmin):
     service = services.role_assignment_save
     instance_kw = "assignment"
-    list_display = ["user", "role", "court", "department", "covers_subordinates", "is_active"]
+    list_display = [
+        "user",
+        "role",
+        "court",
+        "department",
+        "covers_subordinates",
+        "valid_from",
+        "valid_until",
+        "granted_for",
+        "is_active",
+    ]
     list_filter = ["role", "is_active", "covers_subordinates"]
+    readonly_fields = ["granted_for"]
     search_fields = ["user__username", "user__staff__name", "court__name"]
     list_select_related = ["user", "court", "department"]
     autocomplete_fields = ["user", "court", "department"]
