@@ -287,6 +287,30 @@ def attachment_add(
     limited by ATTACHMENT_MAX_BYTES; the file is stored under MEDIA_ROOT by its hash."""
     policy.require(actor, policy.CHANGE, record)
     _refuse_void(record)
+    attachment = store_attachment(
+        actor=actor, record=record, upload=upload, description=description
+    )
+    events.record(
+        actor=actor,
+        action=_action(record, "attachment.add"),
+        obj=record,
+        changes={
+            "attachment": attachment.pk,
+            "file": attachment.original_name,
+            "type": attachment.mime_type,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+        },
+    )
+    return attachment
+
+
+def store_attachment(
+    *, actor: Any, record: models.Model, upload: File, description: str = ""
+) -> Attachment:
+    """Check an upload (type read from the content, size limited by ATTACHMENT_MAX_BYTES) and
+    store it under MEDIA_ROOT by its hash, attached to ``record`` (any model: the attachment is
+    generic). The caller checks access, holds the transaction and audits."""
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             {
@@ -322,18 +346,6 @@ def attachment_add(
     )
     attachment.file.save(attachment.original_name, upload, save=False)
     attachment.save()
-    events.record(
-        actor=actor,
-        action=_action(record, "attachment.add"),
-        obj=record,
-        changes={
-            "attachment": attachment.pk,
-            "file": attachment.original_name,
-            "type": kind.mime,
-            "size": attachment.size,
-            "sha256": attachment.sha256,
-        },
-    )
     return attachment
 
 
