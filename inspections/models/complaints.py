@@ -59,10 +59,9 @@ class Complaint(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    # Dates only, no time of day, so that the row cannot be matched against access logs.
+    # Dates only, no time of day (no created_at/updated_at either), so that the row cannot
+    # be matched against a web server's access log.
     received_on = models.DateField(_("received on"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("public complaint")
@@ -134,8 +133,8 @@ class ComplaintMessage(models.Model):
         related_name="+",
     )
     body = models.TextField(_("message"))
+    # A date, not a timestamp: a reporter's message is not to be matched to an access log.
     sent_on = models.DateField(_("sent on"))
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("complaint message")
@@ -144,6 +143,13 @@ class ComplaintMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint} · {self.pk}"
+
+
+def _upload_to(instance: ComplaintAttachment, filename: str) -> str:
+    # The stored name carries no user input and no date: the content hash and the extension
+    # the content was recognised as (the service passes it as the file name).
+    suffix = "." + filename.rsplit(".", 1)[-1] if "." in filename else ""
+    return f"complaints/{instance.sha256[:2]}/{instance.sha256}{suffix}"
 
 
 class ComplaintAttachment(models.Model):
@@ -158,7 +164,7 @@ class ComplaintAttachment(models.Model):
     message = models.ForeignKey(
         ComplaintMessage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField(_("file"), upload_to="complaints/%Y/", max_length=200)
+    file = models.FileField(_("file"), upload_to=_upload_to, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     mime_type = models.CharField(_("type"), max_length=64)
     size = models.PositiveBigIntegerField(_("size"))

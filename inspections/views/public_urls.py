@@ -1,7 +1,13 @@
 """The public complaint channel at /complaints/ (no login; namespace ``complaints``)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import public
 
 app_name = "complaints"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.complaint_form, name="form"),
+    path("follow/", public.follow, name="follow"),
+    path("follow/message/", public.follow_message, name="follow-message"),
+]
