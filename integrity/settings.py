@@ -290,6 +290,16 @@ SPECTACULAR_SETTINGS = {
         # representations, and relatives' roles are shared with ledger 3.
         "DeclarationStatusEnum": "ledgers.declarations.api.DECLARATION_STATUSES",
         "LegalRoleEnum": "ledgers.declarations.api.LEGAL_ROLES",
+        # Inspections and findings (inspections/api/inspections.py).
+        "InspectionKindEnum": "inspections.api.inspections.INSPECTION_KINDS",
+        "InspectionStatusEnum": "inspections.api.inspections.INSPECTION_STATUSES",
+        "FindingStatusEnum": "inspections.api.inspections.FINDING_STATUSES",
+        # Public complaints (inspections/api/complaints.py).
+        "ComplaintStatusEnum": "inspections.api.complaints.COMPLAINT_STATUSES",
+        # Follow-up visits (inspections/api/visits.py); case types also name the case registry's.
+        "CaseTypeEnum": "inspections.api.visits.CASE_TYPES",
+        "VisitPlanStatusEnum": "inspections.api.visits.PLAN_STATUSES",
+        "VisitMethodEnum": "inspections.api.visits.VISIT_METHODS",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

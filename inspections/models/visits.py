@@ -47,7 +47,7 @@ class VisitPlan(Tracked):
     title = models.CharField(_("title"), max_length=200)
     courts = models.ManyToManyField("org.Court", verbose_name=_("courts visited"), related_name="+")
     case_types = models.JSONField(
-        _("case types"), default=list, help_text=_("Empty means every case type.")
+        _("case types"), default=list, blank=True, help_text=_("Empty means every case type.")
     )
     closed_from = models.DateField(_("cases closed from"))
     closed_to = models.DateField(_("cases closed to"))

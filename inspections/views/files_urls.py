@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""The integrity file under /inspections/files/ (namespace ``inspections``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import files
+
+urlpatterns = [
+    path("<int:pk>/", files.file_detail, name="file-detail"),
+]
