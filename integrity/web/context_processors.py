@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
+from inspections.models import Clue, Complaint, Finding, Inspection, Referral, VisitPlan
 from integrity.access import policy
 from integrity.access.models import Role
 from integrity.access.scoped_admin import ADMIN_ROLES
@@ -20,6 +21,12 @@ _ENTRIES = (
     (_("Case registry"), "case-list", "cases"),
     (_("Ledgers"), "ledgers:index", "ledgers"),
     (_("Declarations"), "declarations:index", "declarations"),
+    (_("Inspections"), "inspections:inspection-list", "inspections"),
+    (_("Rectification"), "inspections:finding-mine", "rectification"),
+    (_("Follow-up visits"), "inspections:visit-plan-list", "visits"),
+    (_("Clues"), "inspections:clue-list", "clues"),
+    (_("Referrals"), "inspections:referral-list", "referrals"),
+    (_("Complaints"), "inspections:complaint-list", "complaints"),
     (_("Administration"), "admin:index", "admin"),
     (_("API"), "api-docs", "api"),
 )
@@ -48,6 +55,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "ledgers": any(policy.may_use(user, spec.model) for spec in SPECS),
         # Everyone with a staff record files declarations; no query (the grants are cached).
         "declarations": bool(user.staff_id) or policy.may_use(user, Campaign),
+        "inspections": policy.may_use(user, Inspection),
+        # The responsible units (chiefs, the person responsible) see their rectification items.
+        "rectification": policy.may_use(user, Finding, policy.CHANGE)
+        and not policy.may_use(user, Inspection),
+        "visits": policy.may_use(user, VisitPlan),
+        "clues": policy.may_use(user, Clue),
+        "referrals": policy.may_use(user, Referral, policy.CHANGE),
+        "complaints": policy.may_use(user, Complaint),
         "admin": user.is_superuser or bool(roles & ADMIN_ROLES),
         "api": True,
     }
