@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from integrity.access import policy
-from integrity.concurrency import StaleEdit
 from integrity.org import selectors as org_selectors
-from integrity.web.errors import add_service_errors
+from integrity.web.errors import submit
 from integrity.web.paging import int_param, keyset_page
 from ledgers import selectors as ledger_selectors
 from ledgers.specs import SPECS
@@ -31,22 +30,8 @@ from ..services import clues as services
 from ..services import referrals as referral_services
 
 
-def _add_errors(form: Any, error: Exception) -> None:
-    add_service_errors(form, error, refused=_("You may not do this with this clue."))
-
-
 def _submit(request: HttpRequest, form: Any, write: Callable[[dict], Any], *, done: str) -> Any:
-    """Run ``write`` with the valid form's data; a refusal becomes the form's errors. Returns
-    what ``write`` returned, or None when it did not succeed."""
-    if not form.is_valid():
-        return None
-    try:
-        result = write(form.cleaned_data)
-    except (ValidationError, PermissionDenied, StaleEdit) as error:
-        _add_errors(form, error)
-        return None
-    messages.success(request, done)
-    return result if result is not None else True
+    return submit(request, form, write, done=done, refused=_("You may not do this with this clue."))
 
 
 def _default_court(request: HttpRequest) -> Any:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,9 +18,8 @@ from django.views.decorators.http import require_POST
 
 from integrity.access import policy
 from integrity.audit.selectors import object_history
-from integrity.concurrency import StaleEdit
 from integrity.org import selectors as org_selectors
-from integrity.web.errors import add_service_errors
+from integrity.web.errors import submit
 from integrity.web.paging import keyset_page
 
 from ..forms import complaints as forms
@@ -30,17 +28,10 @@ from ..selectors import complaints as selectors
 from ..services import complaints as services
 
 
-def _submit(request: HttpRequest, form: Any, write: Callable[[dict], Any], *, done: str) -> bool:
-    """Run ``write`` with the form's data if valid; a refusal becomes the form's errors."""
-    if not form.is_valid():
-        return False
-    try:
-        write(form.cleaned_data)
-    except (ValidationError, PermissionDenied, StaleEdit) as error:
-        add_service_errors(form, error, refused=_("You may not do this with this complaint."))
-        return False
-    messages.success(request, done)
-    return True
+def _submit(request: HttpRequest, form: Any, write: Callable[[dict], Any], *, done: str) -> Any:
+    return submit(
+        request, form, write, done=done, refused=_("You may not do this with this complaint.")
+    )
 
 
 @login_required

@@ -23,7 +23,7 @@ from integrity.access import policy
 from integrity.audit.selectors import object_history
 from integrity.concurrency import StaleEdit
 from integrity.org import selectors as org_selectors
-from integrity.web.errors import add_service_errors
+from integrity.web.errors import add_service_errors, submit
 from integrity.web.paging import keyset_page
 
 from ..forms import inspections as forms
@@ -38,18 +38,10 @@ def _today() -> Any:
     return timezone.localdate()
 
 
-def _submit(request: HttpRequest, form: Any, write: Callable[[dict], Any], *, done: str) -> bool:
-    """Run ``write`` with the form's cleaned data if the form is valid; a refusal of the
-    service becomes the form's errors, success the page's message."""
-    if not form.is_valid():
-        return False
-    try:
-        write(form.cleaned_data)
-    except (ValidationError, PermissionDenied, StaleEdit) as error:
-        add_service_errors(form, error, refused=_("You may not do this with this record."))
-        return False
-    messages.success(request, done)
-    return True
+def _submit(request: HttpRequest, form: Any, write: Callable[[dict], Any], *, done: str) -> Any:
+    return submit(
+        request, form, write, done=done, refused=_("You may not do this with this record.")
+    )
 
 
 # --- labels of the history -------------------------------------------------------------------

@@ -19,9 +19,8 @@ from django.views.decorators.http import require_POST
 
 from integrity.access import policy
 from integrity.audit.selectors import object_history
-from integrity.concurrency import StaleEdit
 from integrity.org import selectors as org_selectors
-from integrity.web.errors import add_service_errors
+from integrity.web.errors import submit
 from integrity.web.paging import keyset_page
 
 from .. import rules
@@ -34,17 +33,7 @@ REFUSED = _("You may not do this with this plan or visit.")
 
 
 def _submit(request: HttpRequest, form: Any, write: Callable[[dict], Any], *, done: str) -> Any:
-    """Run ``write`` with the form's cleaned data if the form is valid; a refusal of the
-    service becomes the form's errors. Returns what ``write`` returned, or None."""
-    if not form.is_valid():
-        return None
-    try:
-        result = write(form.cleaned_data)
-    except (ValidationError, PermissionDenied, StaleEdit) as error:
-        add_service_errors(form, error, refused=REFUSED)
-        return None
-    messages.success(request, done)
-    return result if result is not None else True
+    return submit(request, form, write, done=done, refused=REFUSED)
 
 
 def _changeable_courts(user: Any) -> Any:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from integrity.concurrency import StaleEdit
 
@@ -21,3 +23,21 @@ def add_service_errors(form: Any, error: Exception, *, refused: Any) -> None:
         form.add_error(None, error.messages)
     else:
         form.add_error(None, refused)
+
+
+def submit(
+    request: Any, form: Any, write: Callable[[dict], Any], *, done: Any, refused: Any
+) -> Any:
+    """Run ``write`` with the form's cleaned data if the form is valid. A refusal of the
+    service becomes the form's errors (``refused`` for a permission refusal); success leaves
+    ``done`` as the page's message. Returns what ``write`` returned (True if it returned
+    nothing), or None when the form was invalid or the service refused."""
+    if not form.is_valid():
+        return None
+    try:
+        result = write(form.cleaned_data)
+    except (ValidationError, PermissionDenied, StaleEdit) as error:
+        add_service_errors(form, error, refused=refused)
+        return None
+    messages.success(request, done)
+    return result if result is not None else True

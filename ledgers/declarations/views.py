@@ -25,7 +25,7 @@ from integrity.audit.selectors import object_history
 from integrity.concurrency import StaleEdit
 from integrity.org import selectors as org_selectors
 from integrity.org.models import Court, Department
-from integrity.web.errors import add_service_errors
+from integrity.web.errors import add_service_errors, submit
 from integrity.web.paging import int_param, keyset_page
 
 from ..models import Campaign, Declaration, Signature
@@ -44,18 +44,14 @@ def _add_errors(form: Any, error: Exception) -> None:
     )
 
 
-def _submit(request: HttpRequest, form: Any, write: Callable[[dict], Any], *, done: str) -> bool:
-    """Run ``write`` with the form's cleaned data if the form is valid. A refusal of the
-    service becomes the form's errors; success leaves ``done`` as the page's message."""
-    if not form.is_valid():
-        return False
-    try:
-        write(form.cleaned_data)
-    except (ValidationError, PermissionDenied, StaleEdit) as error:
-        _add_errors(form, error)
-        return False
-    messages.success(request, done)
-    return True
+def _submit(request: HttpRequest, form: Any, write: Callable[[dict], Any], *, done: str) -> Any:
+    return submit(
+        request,
+        form,
+        write,
+        done=done,
+        refused=_("You may not do this with this declaration or campaign."),
+    )
 
 
 # --- Campaigns -------------------------------------------------------------------------------

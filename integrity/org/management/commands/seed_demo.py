@@ -107,9 +107,8 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for login in LOGINS:
             self.stdout.write(f"  {login.username:<11} {login.what}")
-        self.stdout.write(
-            f"  {'inspector':<11} 沈阳中院干警，省法院督察组成员（督察期间可查看被督察的和平区法院）"
-        )
+        inspector = "沈阳中院干警，省法院督察组成员（督察期间可查看被督察的和平区法院）"
+        self.stdout.write(f"  {'inspector':<11} {inspector}")
 
 
 class Seeder:
