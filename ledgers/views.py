@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inspections.models import Clue
 from integrity.access import policy
 from integrity.concurrency import StaleEdit
 from integrity.org import selectors as org_selectors
@@ -283,6 +284,9 @@ def ledger_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else [],
         "may_change": may_change and not record.is_void,
         "may_manage": may_manage and not record.is_void,
+        # Whoever registers clues (officers, supervision, discipline) may raise one from here;
+        # read from the cached assignments, no query.
+        "may_raise_clue": policy.may_use(request.user, Clue, policy.CHANGE) and not record.is_void,
         "steps": [] if record.is_void else steps,
         "void_form": forms.VoidForm(initial={"version": record.version}),
         "attachment_form": forms.AttachmentForm(),

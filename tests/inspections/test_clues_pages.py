@@ -96,6 +96,21 @@ def test_a_ledger_record_becomes_a_clue(client, logins, province):
     assert (clue.court, clue.subject) == (record.court, record.staff)
 
 
+@pytest.mark.parametrize(
+    ("login", "offered"),
+    [("officer", True), ("supervisor", True), ("discipline", True), ("leader", False)],
+)
+def test_the_clue_button_is_offered_to_those_who_register_clues(
+    client, logins, province, login, offered
+):
+    record = contact_case(province)
+    client.force_login(getattr(logins, login))
+    page = client.get(f"/ledgers/contacts/{record.pk}/")
+    assert page.status_code == 200
+    link = f"/inspections/clues/from-record/?model=contacts&amp;pk={record.pk}"
+    assert (link in page.content.decode()) is offered
+
+
 def test_a_record_out_of_scope_cannot_become_a_clue(client, logins, province):
     record = contact_case(province)
     client.force_login(logins.outsider)
