@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrity.access import policy
 from integrity.audit.models import AuditEvent
-from integrity.audit.selectors import object_history
+from integrity.audit.selectors import labelled_history
 from ledgers.models import Attachment
 
 from .. import rules
@@ -42,11 +42,10 @@ def clue_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[
     text = (filters.get("q") or "").strip()
     if text:
         qs = qs.filter(Q(summary__icontains=text) | Q(subject__name__icontains=text))
-    if filters.get("voided") == "include":
-        pass
-    elif filters.get("voided") == "only":
+    voided = filters.get("voided")
+    if voided == "only":
         qs = qs.filter(voided_at__isnull=False)
-    else:
+    elif voided != "include":
         qs = qs.filter(voided_at__isnull=True)
     return qs
 
@@ -159,12 +158,7 @@ _EVENT_LABELS = {
 def history_of(obj: Any, *, limit: int = 200) -> list[AuditEvent]:
     """The object's trail in the audit chain, newest first, each event with a readable
     ``label``."""
-    events = object_history(obj, limit=limit)
-    for event in events:
-        parts = event.action.split(".")
-        verb = ".".join(parts[2:]) if len(parts) > 2 else event.action
-        event.label = _EVENT_LABELS.get(verb, event.action)
-    return events
+    return labelled_history(obj, _EVENT_LABELS, limit=limit)
 
 
 def source_label(clue: Clue) -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from integrity.access import policy
-from integrity.audit.selectors import object_history
+from integrity.audit.selectors import labelled_history
 from integrity.concurrency import StaleEdit
 from integrity.org import selectors as org_selectors
 from integrity.web.errors import add_service_errors, submit
@@ -55,16 +55,12 @@ _EVENT_LABELS = {
     "return": gettext_lazy("Returned"),
     "evidence.add": gettext_lazy("Evidence attached"),
     "look_back": gettext_lazy("Look-back check recorded"),
-    "denied": gettext_lazy("Refused access attempt"),
+    "access.denied": gettext_lazy("Refused access attempt"),
 }
 
 
 def _history(obj: Any) -> list[Any]:
-    events = object_history(obj)
-    for event in events:
-        verb = event.action.split(".", 2)[-1]
-        event.label = _EVENT_LABELS.get(verb, event.action)
-    return events
+    return labelled_history(obj, _EVENT_LABELS)
 
 
 # --- inspections -----------------------------------------------------------------------------
