@@ -21,7 +21,16 @@ from typing import Any
 from django.db.models import Q
 
 from integrity.access.models import Role
-from integrity.access.policy import CHANGE, MANAGE, VIEW, Grant, Reach, ScopeRule, register
+from integrity.access.policy import (
+    CHANGE,
+    MANAGE,
+    SHARE,
+    VIEW,
+    Grant,
+    Reach,
+    ScopeRule,
+    register,
+)
 
 from .models import (
     Clue,
@@ -135,6 +144,8 @@ register(
             VIEW: _only(officer=J, leader=J, supervisor=J, discipline=J),
             CHANGE: _only(officer=J, supervisor=J, discipline=J),
             MANAGE: _only(officer=J, discipline=J),
+            # Only the discipline team shares a clue with a named person.
+            SHARE: _only(discipline=J),
         },
         grants=ClueUserObjectPermission,
         narrow=hidden_from_leaders(),
@@ -198,9 +209,17 @@ register(
     Reporter,
     ScopeRule(
         court="complaint__court",
-        reach={VIEW: _only(discipline=J), CHANGE: _only(), MANAGE: _only()},
+        # The discipline team sees the identity and may show it to a named person.
+        reach={
+            VIEW: _only(discipline=J),
+            CHANGE: _only(),
+            MANAGE: _only(),
+            SHARE: _only(discipline=J),
+        },
         grants=ReporterUserObjectPermission,
         exclude=not_about_self("complaint__subject"),
+        # Not even the superuser flag opens a whistle-blower's identity (shared/DOMAIN.md).
+        superusers=False,
     ),
 )
 

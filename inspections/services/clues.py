@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from integrity.access import policy
-from integrity.access.models import Role
 from integrity.audit import events
 from integrity.concurrency import claim_version
 from ledgers import services as ledger_services
@@ -181,17 +180,7 @@ def clue_void(*, actor: Any, clue: Clue, version: Any, reason: str) -> Clue:
 def is_discipline_for(actor: Any, clue: Clue) -> bool:
     """Whether ``actor`` is of the discipline team reaching the clue's court (at it, or
     covering it from above). Only they share a clue with a named person."""
-    if actor is None or getattr(actor, "is_superuser", False):
-        return True
-    path = clue.court.path
-    for grant in policy.grants_of(actor):
-        if grant.role != Role.DISCIPLINE:
-            continue
-        if grant.court_id == clue.court_id or (
-            grant.covers_subordinates and path.startswith(grant.court_path)
-        ):
-            return True
-    return False
+    return actor is None or policy.can(actor, policy.SHARE, clue)
 
 
 @transaction.atomic

@@ -29,7 +29,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from integrity.access import policy
-from integrity.access.models import Role
 from integrity.audit import events
 from integrity.audit.context import client_ip
 from integrity.concurrency import claim_version
@@ -509,14 +508,7 @@ def reporter_viewed(*, actor: Any, complaint: Complaint, reporter: Reporter, doo
 
 def may_grant_reporter(actor: Any, complaint: Complaint) -> bool:
     """The discipline team reaching the complaint's court by its role (not by a grant)."""
-    return any(
-        grant.role == Role.DISCIPLINE
-        and (
-            grant.court_id == complaint.court_id
-            or (grant.covers_subordinates and complaint.court.path.startswith(grant.court_path))
-        )
-        for grant in policy.grants_of(actor)
-    )
+    return policy.can(actor, policy.SHARE, complaint.reporter)
 
 
 @transaction.atomic

@@ -32,6 +32,9 @@ VIEW = "view"
 CHANGE = "change"
 # Deciding on a record: status transitions (screening, approval, closing) and voiding.
 MANAGE = "manage"
+# Handing one record to a named person (an object grant), e.g. the discipline team sharing a
+# clue or a reporter's identity. No role has it unless a model's rule says so.
+SHARE = "share"
 WRITE_ACTIONS = (CHANGE, MANAGE)
 
 
@@ -80,6 +83,8 @@ class ScopeRule:
     discipline team and by the courts above that leader's court.
     ``exclude``: ``exclude(user)`` returns rows this user may never reach, even by an object
     grant (or None): e.g. a clue about the user themselves.
+    ``superusers``: whether the superuser flag alone reaches every row (True); False keeps
+    superusers to their roles and grants like anyone else (a whistle-blower's identity).
     """
 
     court: str
@@ -90,6 +95,7 @@ class ScopeRule:
     restrict: Q | None = None
     narrow: Callable[[Grant, Any], Q | None] | None = None
     exclude: Callable[[Any], Q | None] | None = None
+    superusers: bool = True
 
     def reach_for(self, action: str, role: str) -> Reach:
         override = self.reach.get(action, {})
@@ -241,12 +247,12 @@ def scope(user: Any, queryset: QuerySet[M], action: str = VIEW) -> QuerySet[M]:
     """Filter any queryset down to what ``user`` may ``action``. Superusers see everything."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
-    if user.is_superuser:
+    rule = rule_for(queryset.model)
+    if user.is_superuser and rule.superusers:
         return queryset
     where = scope_filter(user, queryset.model, action)
     if where is None:
         return queryset.none()
-    rule = rule_for(queryset.model)
     if rule.restrict is not None:
         where &= rule.restrict
     if rule.exclude is not None:
@@ -298,7 +304,7 @@ def may_use(user: Any, model: type[models.Model], action: str = VIEW) -> bool:
     """Whether ``user`` may ``action`` at least some rows of ``model`` (for menus and admin)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
     rule = rule_for(model)
+    if user.is_superuser and rule.superusers:
+        return True
     return any(rule.reach_for(action, g.role) is not Reach.NONE for g in grants_of(user))

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from inspections.models import Clue, IntegrityFile
+from inspections.models import Clue, Complaint, IntegrityFile, Reporter
 from integrity.access import policy, services
 from integrity.access.models import Role, RoleAssignment
 from integrity.org.models import StaffMember
@@ -142,3 +142,29 @@ def test_a_proxy_model_uses_its_own_rule(province):
     assert policy.scope(officer, StaffMember.objects.filter(pk=judge.pk)).exists()
     assert not policy.scope(officer, IntegrityFile.objects.filter(pk=judge.pk)).exists()
     assert policy.scope(leader, IntegrityFile.objects.filter(pk=judge.pk)).exists()
+
+
+def test_only_the_discipline_team_may_share_a_clue(province, leader_clue):
+    _president, clue = leader_clue
+    discipline, officer = UserFactory(), UserFactory()
+    assign(discipline, Role.DISCIPLINE, province.courts["shenyang"], covers=True)
+    assign(officer, Role.OFFICER, province.courts["shenyang"], covers=True)
+    assert policy.can(discipline, policy.SHARE, clue)
+    assert policy.can(officer, policy.MANAGE, clue)
+    assert not policy.can(officer, policy.SHARE, clue)
+
+
+def test_a_rule_can_keep_superusers_to_their_roles(province):
+    complaint = Complaint.objects.create(
+        locator="ABCDEFGH",
+        code_hash="x",
+        court=province.courts["heping"],
+        account="事情经过",
+        received_on=timezone.localdate(),
+    )
+    reporter = Reporter.objects.create(complaint=complaint, name="举报人")
+    root = UserFactory(is_superuser=True)
+    assert policy.can(root, policy.VIEW, complaint)
+    assert not policy.can(root, policy.VIEW, reporter)
+    assign(root, Role.DISCIPLINE, province.courts["heping"])
+    assert policy.can(root, policy.VIEW, reporter)
