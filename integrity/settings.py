@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ledgers.apps.LedgersConfig",
     "integrity.notify.apps.NotifyConfig",
     "inspections.apps.InspectionsConfig",
+    "integrity.reports.apps.ReportsConfig",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,18 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- Reports: exports and imports (integrity/reports/) -------------------------------------------
+# Files are kept outside the static tree and served only through the jobs' pages.
+EXPORT_ROOT = Path(env.str("EXPORT_ROOT", default=str(VAR_DIR / "exports")))
+IMPORT_ROOT = Path(env.str("IMPORT_ROOT", default=str(VAR_DIR / "imports")))
+# Lists up to this many rows export within the request; larger ones run as a Celery job with a
+# progress bar (imports likewise, counted in data rows).
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
+IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=500)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# Finished export files are deleted after this many days (the job and its audit stay).
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

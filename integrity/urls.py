@@ -33,6 +33,7 @@ urlpatterns = [
     path("notifications/", include("integrity.notify.urls")),
     path("inspections/", include("inspections.urls")),
     path("complaints/", include("inspections.views.public_urls")),
+    path("reports/", include("integrity.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("integrity.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -74,6 +74,8 @@ class ScopeRule:
     ``court``: lookup from the model to its Court ("" when the model *is* Court).
     ``department``: lookup to its Department, or None when the model has no department.
     ``owners``: lookups to the StaffMember(s) a row belongs to, for the OWN reach.
+    ``creator``: lookup to the login (User) a row belongs to, for the OWN reach of rows that
+    belong to a login rather than a staff member (export and import jobs).
     ``reach``: per action, per role overrides of DEFAULT_REACH.
     ``grants``: the django-guardian direct permission model for object grants, if any.
     ``restrict``: rows a non-superuser may never reach, whatever the role (e.g. superusers'
@@ -90,6 +92,7 @@ class ScopeRule:
     court: str
     department: str | None = None
     owners: tuple[str, ...] = ()
+    creator: str | None = None
     reach: dict[str, dict[str, Reach]] = field(default_factory=dict)
     grants: type[models.Model] | None = None
     restrict: Q | None = None
@@ -186,6 +189,8 @@ def _grant_filter(
     if reach is Reach.NONE:
         return None
     if reach is Reach.OWN:
+        if rule.creator:
+            return Q(**{rule.creator: user.pk})
         if not user.staff_id or not rule.owners:
             return None
         own = Q()

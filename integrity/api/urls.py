@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from inspections.api import ROUTES as INSPECTION_ROUTES
 from integrity.notify.api.views import NotificationViewSet
 from integrity.org.api import views as org
+from integrity.reports.api import ROUTES as REPORT_ROUTES
 from ledgers.api.views import VIEWSETS as LEDGER_VIEWSETS
 from ledgers.declarations.api import CampaignViewSet, DeclarationViewSet
 
@@ -20,7 +21,7 @@ for slug, viewset in LEDGER_VIEWSETS.items():
 router.register("declarations/campaigns", CampaignViewSet, basename="declaration-campaign")
 router.register("declarations", DeclarationViewSet, basename="declaration")
 router.register("notifications", NotificationViewSet, basename="notification")
-for prefix, viewset, basename in INSPECTION_ROUTES:
+for prefix, viewset, basename in (*INSPECTION_ROUTES, *REPORT_ROUTES):
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
