@@ -9,12 +9,14 @@ from integrity.access.policy import CHANGE, MANAGE, VIEW, Reach, ScopeRule, regi
 from .models import Notification
 
 _OWN = {role: Reach.OWN for role in Role.values}
+# An empty override would fall back to the default reach (officers manage their jurisdiction).
+_NONE = {role: Reach.NONE for role in Role.values}
 
 register(
     Notification,
     ScopeRule(
         court="court",
         owners=("recipient",),
-        reach={VIEW: {**_OWN, Role.ADMIN: Reach.JURISDICTION}, CHANGE: _OWN, MANAGE: {}},
+        reach={VIEW: {**_OWN, Role.ADMIN: Reach.JURISDICTION}, CHANGE: _OWN, MANAGE: _NONE},
     ),
 )

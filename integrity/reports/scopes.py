@@ -8,6 +8,7 @@ from integrity.access.policy import CHANGE, MANAGE, VIEW, Reach, ScopeRule, regi
 from .models import ExportJob, ImportJob
 
 _OWN = {role: Reach.OWN for role in Role.values}
+_NONE = {role: Reach.NONE for role in Role.values}
 
 for _model in (ExportJob, ImportJob):
     register(
@@ -15,6 +16,6 @@ for _model in (ExportJob, ImportJob):
         ScopeRule(
             court="court",
             creator="created_by",
-            reach={VIEW: _OWN, CHANGE: _OWN, MANAGE: {}},
+            reach={VIEW: _OWN, CHANGE: _OWN, MANAGE: _NONE},
         ),
     )

@@ -46,3 +46,15 @@ def test_an_officer_sees_only_their_own_in_the_admin(client, province):
     body = client.get("/admin/notify/notification/").content.decode()
     assert "本人干警" in body
     assert "同院干警" not in body
+
+
+def test_nobody_manages_a_notification_not_even_an_officer_of_the_court(province):
+    from integrity.access import policy
+    from integrity.notify.models import Notification
+
+    services.notify_now([due(person(province, name="和平干警"))])
+    officer = UserFactory()
+    assign(officer, Role.OFFICER, province.courts["heping"])
+    notification = Notification.objects.get()
+    assert not policy.can(officer, policy.MANAGE, notification)
+    assert not policy.can(officer, policy.CHANGE, notification)
