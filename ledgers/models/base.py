@@ -111,12 +111,22 @@ class LedgerRecord(models.Model):
             raise ValidationError({"staff": _("The staff member belongs to another court.")})
 
 
-def ledger_indexes(prefix: str, date_field: str) -> list[models.Index]:
+def ledger_indexes(
+    prefix: str, date_field: str, category_field: str, *also: str
+) -> list[models.Index]:
     """The indexes every ledger list needs: newest first within a court, by staff member,
-    by period and by status (keyset pages order by id)."""
+    by period and by status (keyset pages order by id). And one for the figures of the
+    dashboards and the bulletin (integrity/reports/stats.py): by court and period, carrying
+    (PostgreSQL INCLUDE; other databases ignore it) what they group and count by, so that a
+    province's counts are index-only scans."""
     return [
         models.Index(fields=["court", "-id"], name=f"{prefix}_court_id"),
         models.Index(fields=["staff", "-id"], name=f"{prefix}_staff_id"),
         models.Index(fields=[date_field, "-id"], name=f"{prefix}_date_id"),
         models.Index(fields=["status", "court"], name=f"{prefix}_status_court"),
+        models.Index(
+            fields=["court", date_field],
+            include=[category_field, "staff", "voided_at", *also],
+            name=f"{prefix}_court_date",
+        ),
     ]

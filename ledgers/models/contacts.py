@@ -150,7 +150,7 @@ class ContactCase(CounterpartFields, LedgerRecord):
     class Meta(LedgerRecord.Meta):
         verbose_name = _("improper contact case")
         verbose_name_plural = _("improper contact cases")
-        indexes = ledger_indexes("ledg_cont", "occurred_on")
+        indexes = ledger_indexes("ledg_cont", "occurred_on", "behaviour")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(handling="") | models.Q(handled_on__isnull=False),
@@ -196,7 +196,7 @@ class ContactApproval(CounterpartFields, LedgerRecord):
     class Meta(LedgerRecord.Meta):
         verbose_name = _("contact approval")
         verbose_name_plural = _("contact approvals")
-        indexes = ledger_indexes("ledg_appr", "planned_on")
+        indexes = ledger_indexes("ledg_appr", "planned_on", "counterpart_type")
 
     def __str__(self) -> str:
         return f"{self.staff} · {self.counterpart_name} · {self.planned_on}"
@@ -232,7 +232,7 @@ class UnplannedContactReport(CounterpartFields, LedgerRecord):
     class Meta(LedgerRecord.Meta):
         verbose_name = _("unplanned contact report")
         verbose_name_plural = _("unplanned contact reports")
-        indexes = ledger_indexes("ledg_rept", "contact_on")
+        indexes = ledger_indexes("ledg_rept", "contact_on", "counterpart_type")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(reported_on__gte=models.F("contact_on")),

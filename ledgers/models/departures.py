@@ -72,7 +72,7 @@ class DepartureRecord(LedgerRecord):
     class Meta(LedgerRecord.Meta):
         verbose_name = _("departed staff member")
         verbose_name_plural = _("departed staff")
-        indexes = ledger_indexes("ledg_dep", "left_on")
+        indexes = ledger_indexes("ledg_dep", "left_on", "how")
 
     def __str__(self) -> str:
         return f"{self.staff} · {self.left_on}"

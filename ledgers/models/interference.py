@@ -134,7 +134,7 @@ class InterferenceRecord(LedgerRecord):
     class Meta(LedgerRecord.Meta):
         verbose_name = _("interference or inquiry record")
         verbose_name_plural = _("interference and inquiry records")
-        indexes = ledger_indexes("ledg_intf", "occurred_on")
+        indexes = ledger_indexes("ledg_intf", "occurred_on", "regulation", "nature")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(nature="improper") | models.Q(improper_kind=""),

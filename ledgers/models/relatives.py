@@ -93,7 +93,7 @@ class RelativePractice(LedgerRecord):
     class Meta(LedgerRecord.Meta):
         verbose_name = _("relative practising law")
         verbose_name_plural = _("relatives practising law")
-        indexes = ledger_indexes("ledg_rel", "reported_on")
+        indexes = ledger_indexes("ledg_rel", "reported_on", "relationship", "status", "resolved_on")
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status__in=["pending", "implemented"])
