@@ -271,10 +271,22 @@ IMPORT_ROOT = Path(env.str("IMPORT_ROOT", default=str(VAR_DIR / "imports")))
 # Lists up to this many rows export within the request; larger ones run as a Celery job with a
 # progress bar (imports likewise, counted in data rows).
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
-IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=500)
+IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=100)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 # Finished export files are deleted after this many days (the job and its audit stay).
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+
+# Exports (integrity/reports/exports/): the files older than EXPORT_KEEP_DAYS are deleted every
+# hour (the jobs and their audit trail stay; a job without its file shows as expired).
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "expire-export-files": {
+            "task": "integrity.reports.exports.tasks.expire_exports",
+            "schedule": 3600,
+            "options": {"expires": 3600},
+        },
+    }
+)
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
