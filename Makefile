@@ -44,11 +44,14 @@ seed: migrate
 # seed_scale when fewer); BENCH_ARGS adds options, e.g. BENCH_ARGS="--ledger all --explain".
 # Then the reminder sweep on the same data: a declaration campaign over every province, the
 # sweep run twice (SWEEP_ARGS adds options, e.g. SWEEP_ARGS="--today 2026-10-08 -v2").
+# Then the reports: exports to CSV and .xlsx (time, rows/s, peak memory) and the dashboard
+# (REPORTS_ARGS adds options, e.g. REPORTS_ARGS="--csv-rows 100000 --skip-dashboard").
 BENCH_RECORDS ?= 1000000
 bench: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) bench_ledgers --records $(BENCH_RECORDS) $(BENCH_ARGS)
 	$(MANAGE) bench_sweep $(SWEEP_ARGS)
+	$(MANAGE) bench_reports $(REPORTS_ARGS)
 
 # Web server, Celery worker and beat together (Procfile.dev); Ctrl-C stops all three.
 run: seed

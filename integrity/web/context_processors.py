@@ -11,6 +11,9 @@ from integrity.access import policy
 from integrity.access.models import Role
 from integrity.access.scoped_admin import ADMIN_ROLES
 from integrity.org.models import Case, StaffMember
+from integrity.reports.bulletin.figures import may_have_bulletin
+from integrity.reports.dashboards.figures import may_see_dashboard
+from integrity.reports.imports.columns import available as importable
 from ledgers.models import Campaign
 from ledgers.specs import SPECS
 
@@ -27,6 +30,10 @@ _ENTRIES = (
     (_("Clues"), "inspections:clue-list", "clues"),
     (_("Referrals"), "inspections:referral-list", "referrals"),
     (_("Complaints"), "inspections:complaint-list", "complaints"),
+    (_("Statistics"), "reports:dashboard", "statistics"),
+    (_("Quarterly bulletin"), "reports:bulletin", "bulletin"),
+    (_("Exports"), "reports:export-list", "exports"),
+    (_("Imports"), "reports:import-list", "imports"),
     (_("Administration"), "admin:index", "admin"),
     (_("API"), "api-docs", "api"),
 )
@@ -63,6 +70,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "clues": policy.may_use(user, Clue),
         "referrals": policy.may_use(user, Referral, policy.CHANGE),
         "complaints": policy.may_use(user, Complaint),
+        # The reports: none of these reads the database (the grants are cached).
+        "statistics": (statistics := may_see_dashboard(user)),
+        "bulletin": may_have_bulletin(user),
+        "imports": bool(importable(user)),
+        # The list of one's exports: for whoever reads lists across a jurisdiction.
+        "exports": statistics,
         "admin": user.is_superuser or bool(roles & ADMIN_ROLES),
         "api": True,
     }
