@@ -9,11 +9,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from inspections.models import Disposition, Finding
 from ledgers.models import Declaration, InterferenceRecord, RelativePractice
+from ledgers.reminders import day_label
 from ledgers.specs import SPECS, LedgerSpec
 
 from .. import stats
@@ -101,10 +101,6 @@ def bucket_name(area: Area, bucket: Bucket) -> str:
     return bucket.court.name
 
 
-def day(value: datetime.date) -> str:
-    return date_format(value, "DATE_FORMAT")
-
-
 def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.1%}"
 
@@ -112,8 +108,8 @@ def percent(rate: float | None) -> str:
 def _span(board: Dashboard) -> dict[str, str]:
     return {
         "area": area_name(board.area),
-        "start": day(board.period.start),
-        "end": day(board.period.end),
+        "start": day_label(board.period.start),
+        "end": day_label(board.period.end),
     }
 
 
@@ -142,7 +138,7 @@ def relatives_sentence(board: Dashboard, stock: stats.RelativesStock) -> str:
         "(%(relatives)s relatives); post recusal is pending for %(pending)s and implemented "
         "for %(implemented)s."
     ) % {
-        "date": day(stock.as_of),
+        "date": day_label(stock.as_of),
         "area": area_name(board.area),
         "staff": stock.staff,
         "relatives": stock.relatives,

@@ -19,6 +19,7 @@ import contextlib
 import datetime
 import functools
 import operator
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -355,7 +356,7 @@ def _serial_plans(alias: str) -> Iterator[None]:
 
 
 # --- sources ---------------------------------------------------------------------------------
-class Source:
+class Source(ABC):
     """One exportable list. Subclasses read the filters and the rows as its page does."""
 
     key: str
@@ -365,14 +366,14 @@ class Source:
     def may_export(self, actor: Any) -> bool:
         return policy.may_use(actor, self.model)
 
-    def filters(self, actor: Any, params: Mapping[str, str]) -> dict[str, Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def filters(self, actor: Any, params: Mapping[str, str]) -> dict[str, Any]: ...
 
-    def queryset(self, actor: Any, filters: dict[str, Any]) -> QuerySet:
-        raise NotImplementedError
+    @abstractmethod
+    def queryset(self, actor: Any, filters: dict[str, Any]) -> QuerySet: ...
 
-    def plan(self, filters: dict[str, Any]) -> Plan:
-        raise NotImplementedError
+    @abstractmethod
+    def plan(self, filters: dict[str, Any]) -> Plan: ...
 
     def court_id(self, filters: dict[str, Any]) -> int | None:
         return filters.get("court") or None

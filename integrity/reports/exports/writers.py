@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import csv
 import datetime
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from ledgers.reminders import DayLabels
 
 from .sources import BOOL, DATE, NUMBER, TEXT, Cell, Column
 
@@ -39,7 +41,7 @@ def neutralise(text: str) -> str:
     return "'" + text if text and text[0] in FORMULA_SIGNS else text
 
 
-class Writer:
+class Writer(ABC):
     """One export file. ``write`` takes the rows' cells in the columns' order; the first
     column, 序号 (msgid "number"), is the row's number in the file."""
 
@@ -57,11 +59,11 @@ class Writer:
             for kind in (TEXT, DATE, BOOL)
         )
 
-    def write(self, number: int, cells: list[Cell]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def write(self, number: int, cells: list[Cell]) -> None: ...
 
-    def close(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def close(self) -> None: ...
 
     def __enter__(self) -> Writer:
         return self
@@ -79,13 +81,9 @@ class CsvWriter(Writer):
         self.file = path.open("w", encoding="utf-8-sig", newline="")
         # Lines end in CRLF (RFC 4180), so that a carriage return inside a cell is quoted too.
         self.csv = csv.writer(self.file)
-        self.date_texts: dict[datetime.date, str] = {}
-        self.csv.writerow([neutralise(column.header) for column in self.columns])
-
-    def _date(self, value: datetime.date) -> str:
         # Each distinct date is formatted once: a ledger has a few thousand of them.
-        text = self.date_texts[value] = date_format(value, "DATE_FORMAT")
-        return text
+        self.date_texts = DayLabels()
+        self.csv.writerow([neutralise(column.header) for column in self.columns])
 
     def write(self, number: int, cells: list[Cell]) -> None:
         # Inline loops over the cells of each kind: a function call per cell would cost more
@@ -97,7 +95,7 @@ class CsvWriter(Writer):
         for i in self.dates:
             value = cells[i]
             if value is not None:
-                cells[i] = self.date_texts.get(value) or self._date(value)
+                cells[i] = self.date_texts[value]
         for i in self.flags:
             value = cells[i]
             if value is not None:
