@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "integrity.notify.apps.NotifyConfig",
     "inspections.apps.InspectionsConfig",
     "integrity.reports.apps.ReportsConfig",
+    "ledgers.alerts.apps.AlertsConfig",
 ]
 
 MIDDLEWARE = [
@@ -393,6 +394,36 @@ REFERRAL_STAGE_DAYS = {
 # hour; the address is kept only as a keyed hash in the cache, never with the report.
 COMPLAINT_RATE_LIMIT = env.int("COMPLAINT_RATE_LIMIT", default=5)
 COMPLAINT_RATE_WINDOW_SECONDS = env.int("COMPLAINT_RATE_WINDOW_SECONDS", default=3600)
+
+# --- Early warning (ledgers/alerts/) -------------------------------------------------------------
+# Conflict checks run when a case enters or changes (in the request for up to this many cases,
+# else as a Celery task), and over all open cases when a relative or departure record or a
+# declaration changes.
+ALERT_INLINE_MAX_CASES = env.int("ALERT_INLINE_MAX_CASES", default=50)
+# Open alerts are reminded to the discipline team (and the leaders in scope) after this many
+# days without being handled, and again every ALERT_REMIND_EVERY_DAYS.
+ALERT_REMIND_AFTER_DAYS = env.int("ALERT_REMIND_AFTER_DAYS", default=3)
+ALERT_REMIND_EVERY_DAYS = env.int("ALERT_REMIND_EVERY_DAYS", default=7)
+# Zero reports: a staff member (or department) with this many consecutive zero 三个规定 reports
+# stands out when at least ALERT_ZERO_PEER_SHARE of at least ALERT_ZERO_MIN_PEERS peers (same
+# court level and post, caseload within a factor of ALERT_CASELOAD_RATIO) recorded inquiries.
+ALERT_ZERO_PERIODS = env.int("ALERT_ZERO_PERIODS", default=6)
+ALERT_ZERO_MIN_PEERS = env.int("ALERT_ZERO_MIN_PEERS", default=5)
+ALERT_ZERO_PEER_SHARE = env.float("ALERT_ZERO_PEER_SHARE", default=0.5)
+ALERT_CASELOAD_RATIO = env.float("ALERT_CASELOAD_RATIO", default=2.0)
+# The same lawyer, firm or interferer in at least this many records (interference, contact
+# cases, complaints, visits) within ALERT_REPEAT_WINDOW_DAYS.
+ALERT_REPEAT_THRESHOLD = env.int("ALERT_REPEAT_THRESHOLD", default=3)
+ALERT_REPEAT_WINDOW_DAYS = env.int("ALERT_REPEAT_WINDOW_DAYS", default=365)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "alert-patterns-nightly": {
+            "task": "ledgers.alerts.tasks.check_patterns",
+            "schedule": env.int("ALERT_PATTERN_INTERVAL_SECONDS", default=24 * 3600),
+            "options": {"expires": 3600},
+        },
+    }
+)
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {

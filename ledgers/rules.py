@@ -263,6 +263,47 @@ def departure_restrictions(
     )
 
 
+class AgentBan(StrEnum):
+    """Why a former staff member may not act as agent or defender in a case."""
+
+    LIFETIME_COURT = "lifetime_court"
+    DISMISSED = "dismissed"
+    WITHIN_TWO_YEARS = "within_two_years"
+
+
+AGENT_BANS: dict[AgentBan, object] = {
+    AgentBan.LIFETIME_COURT: _(
+        "For life, no agent or defender in cases of a court where one served."
+    ),
+    AgentBan.DISMISSED: _(
+        "Dismissed staff may never act as agent or defender, except for their ward or near "
+        "relative."
+    ),
+    AgentBan.WITHIN_TWO_YEARS: _("Within two years of leaving, no acting as agent or defender."),
+}
+
+
+def agent_ban(
+    restrictions: Restrictions,
+    *,
+    case_court_id: int,
+    on: datetime.date,
+    for_own_relative_or_ward: bool = False,
+) -> AgentBan | None:
+    """Which restriction, if any, forbids a former staff member to act as agent or defender in
+    a case of a court on a day. Acting for one's own near relative or ward is always allowed
+    (法官法 36.2, 法释〔2011〕12号 art. 8)."""
+    if for_own_relative_or_ward:
+        return None
+    if case_court_id in restrictions.lifetime_courts:
+        return AgentBan.LIFETIME_COURT
+    if restrictions.law_firm_ban_lifetime:
+        return AgentBan.DISMISSED
+    if on <= restrictions.agent_ban_ends:
+        return AgentBan.WITHIN_TWO_YEARS
+    return None
+
+
 def may_act_as_agent(
     restrictions: Restrictions,
     *,
@@ -272,15 +313,14 @@ def may_act_as_agent(
 ) -> tuple[bool, object]:
     """Whether a former staff member may act as agent or defender in a case of a court on a
     day, and why not. Acting for one's own near relative or ward is always allowed."""
+    ban = agent_ban(
+        restrictions,
+        case_court_id=case_court_id,
+        on=on,
+        for_own_relative_or_ward=for_own_relative_or_ward,
+    )
+    if ban is not None:
+        return False, AGENT_BANS[ban]
     if for_own_relative_or_ward:
         return True, _("Acting for a near relative or ward of the party is allowed.")
-    if case_court_id in restrictions.lifetime_courts:
-        return False, _("For life, no agent or defender in cases of a court where one served.")
-    if restrictions.law_firm_ban_lifetime:
-        return False, _(
-            "Dismissed staff may never act as agent or defender, except for their ward or near "
-            "relative."
-        )
-    if on <= restrictions.agent_ban_ends:
-        return False, _("Within two years of leaving, no acting as agent or defender.")
     return True, _("No restriction applies.")

@@ -391,3 +391,38 @@ def attachment_void(
         reason=reason,
     )
     return attachment
+
+
+@transaction.atomic
+def recusal_found_in_case(
+    *, record: RelativePractice, case: Case, on: datetime.date, actor_name: str
+) -> bool:
+    """法发〔2020〕13号 art. 2: the early-warning check (ledgers/alerts) found this relative
+    acting as agent or defender in ``case``, a case within the court's jurisdiction. The
+    record now says so, with the case as evidence, and when the rules then require recusal it
+    moves to "required, pending" from ``on`` (the one- and six-month deadlines run from the
+    day it became known). Only a record whose recusal is not yet required changes; returns
+    whether it did. A write of the system, audited under ``actor_name``."""
+    record = (
+        RelativePractice.objects.select_for_update()
+        .select_related("staff", "court", "firm_area")
+        .get(pk=record.pk)
+    )
+    if record.is_void or record.status != RelativePractice.Status.NOT_REQUIRED:
+        return False
+    before = _snapshot(record)
+    claim_version(record, record.version)
+    record.acts_in_jurisdiction = True
+    record.recusal_case = case
+    if record.recusal():
+        record.recusal_required_on = on
+    _save(record, {})
+    events.record(
+        actor=None,
+        actor_name=actor_name,
+        action=_action(record, "recusal_found"),
+        obj=record,
+        changes=events.diff(before, _snapshot(record)),
+        reason=case.number,
+    )
+    return True

@@ -149,6 +149,7 @@ SPECS: tuple[LedgerSpec, ...] = (
             "pledge_signed_on",
             "current_employer",
             "current_activity",
+            "licence_number",
         ),
         columns=("left_on", "how", "last_post", "current_employer"),
         child=FollowUp,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from integrity.org.casenumbers import normalize_case_number
+from integrity.org.casenumbers import normalize_case_number, normalize_licence_number
 from integrity.org.models import StaffMember
 from ledgers import rules
 
@@ -65,6 +65,12 @@ class DepartureRecord(LedgerRecord):
     pledge_signed_on = models.DateField(_("pledge signed on"), null=True, blank=True)
     current_employer = models.CharField(_("current employer"), max_length=200, blank=True)
     current_activity = models.CharField(_("current activity"), max_length=200, blank=True)
+    licence_number = models.CharField(
+        _("lawyer's licence number"),
+        max_length=32,
+        blank=True,
+        help_text=_("If the person now practises law: matched against the agents of cases."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.FOLLOWING
     )
@@ -100,6 +106,10 @@ class DepartureRecord(LedgerRecord):
 
     def clean(self) -> None:
         super().clean()
+        try:
+            self.licence_number = normalize_licence_number(self.licence_number)
+        except ValidationError as error:
+            raise ValidationError({"licence_number": error.messages}) from error
         if self.pledge_signed_on and self.left_on and self.pledge_signed_on > self.left_on:
             raise ValidationError(
                 {"pledge_signed_on": _("The pledge is signed before leaving, not after.")}

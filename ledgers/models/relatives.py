@@ -76,6 +76,17 @@ class RelativePractice(LedgerRecord):
         blank=True,
         help_text=_("The application is due within a month and the post change within six."),
     )
+    # Set by the early-warning check (ledgers/alerts) when the relative is found acting as
+    # agent or defender in a case within the court's jurisdiction: the evidence of art. 2.
+    recusal_case = models.ForeignKey(
+        "org.Case",
+        verbose_name=_("case showing the relative acting in the jurisdiction"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     applied_on = models.DateField(_("recusal applied for on"), null=True, blank=True)
     post_changed_on = models.DateField(_("post changed on"), null=True, blank=True)
     new_post = models.CharField(_("new post"), max_length=100, blank=True)
