@@ -404,7 +404,7 @@ def recusal_found_in_case(
     day it became known). Only a record whose recusal is not yet required changes; returns
     whether it did. A write of the system, audited under ``actor_name``."""
     record = (
-        RelativePractice.objects.select_for_update()
+        RelativePractice.objects.select_for_update(of=("self",))
         .select_related("staff", "court", "firm_area")
         .get(pk=record.pk)
     )

@@ -416,7 +416,7 @@ def _relative_in_case(
                 **common,
             )
         )
-    if not found and relative.court_id == case.court_id:
+    if not on_panel and not found and relative.court_id == case.court_id:
         # A known relative of a colleague acts in a case of the same court: whether the judges
         # of the case are related to them too is what nobody declared.
         found.append(
