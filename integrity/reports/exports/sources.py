@@ -97,6 +97,11 @@ _DIRECTORY = (Court, Department)
 Loader = Callable[[list[tuple], dict], None]
 
 
+def _shown_field(related: type[models.Model]) -> str:
+    """What a foreign key's cell shows of the related row: its name, or its number (a case)."""
+    names = {field.name for field in related._meta.concrete_fields}
+    return next((name for name in ("name", "number") if name in names), "pk")
+
 @dataclass
 class Plan:
     """How one export reads and writes: the values read per row (the keyset first) and the
@@ -166,7 +171,9 @@ class Plan:
             column = self.add(title, TEXT, width, InSql(f"{name}__name"), index=index)
             self.mapped.append((column, self._names(model_field.related_model, index), False))
             return
-        lookup = lookup or (f"{name}__name" if model_field.is_relation else name)
+        if not lookup and model_field.is_relation:
+            lookup = f"{name}__{_shown_field(model_field.related_model)}"
+        lookup = lookup or name
         index = self.read(lookup)
         if model_field.choices:
             labels = {value: str(label) for value, label in model_field.flatchoices}
