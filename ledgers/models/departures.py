@@ -78,7 +78,10 @@ class DepartureRecord(LedgerRecord):
     class Meta(LedgerRecord.Meta):
         verbose_name = _("departed staff member")
         verbose_name_plural = _("departed staff")
-        indexes = ledger_indexes("ledg_dep", "left_on", "how")
+        indexes = [
+            *ledger_indexes("ledg_dep", "left_on", "how"),
+            models.Index(fields=["licence_number"], name="ledg_dep_licence"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.staff} · {self.left_on}"

@@ -134,7 +134,11 @@ class InterferenceRecord(LedgerRecord):
     class Meta(LedgerRecord.Meta):
         verbose_name = _("interference or inquiry record")
         verbose_name_plural = _("interference and inquiry records")
-        indexes = ledger_indexes("ledg_intf", "occurred_on", "regulation", "nature")
+        indexes = [
+            *ledger_indexes("ledg_intf", "occurred_on", "regulation", "nature"),
+            # The early-warning checks look interferers up by name (ledgers/alerts/detect.py).
+            models.Index(fields=["interferer_name"], name="ledg_intf_interferer"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(nature="improper") | models.Q(improper_kind=""),

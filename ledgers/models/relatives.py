@@ -104,7 +104,12 @@ class RelativePractice(LedgerRecord):
     class Meta(LedgerRecord.Meta):
         verbose_name = _("relative practising law")
         verbose_name_plural = _("relatives practising law")
-        indexes = ledger_indexes("ledg_rel", "reported_on", "relationship", "status", "resolved_on")
+        indexes = [
+            *ledger_indexes("ledg_rel", "reported_on", "relationship", "status", "resolved_on"),
+            # The early-warning checks match case agents by licence number and by name.
+            models.Index(fields=["licence_number"], name="ledg_rel_licence"),
+            models.Index(fields=["relative_name"], name="ledg_rel_name"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status__in=["pending", "implemented"])
