@@ -46,12 +46,16 @@ seed: migrate
 # sweep run twice (SWEEP_ARGS adds options, e.g. SWEEP_ARGS="--today 2026-10-08 -v2").
 # Then the reports: exports to CSV and .xlsx (time, rows/s, peak memory) and the dashboard
 # (REPORTS_ARGS adds options, e.g. REPORTS_ARGS="--csv-rows 100000 --skip-dashboard").
+# Then the early warning: 10,000 new cases with panels and agents, 1% of them planted conflicts,
+# checked against the same data, verified and rolled back (ALERTS_ARGS adds options, e.g.
+# ALERTS_ARGS="--cases 50000 --conflicts 0.02 -v2").
 BENCH_RECORDS ?= 1000000
 bench: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) bench_ledgers --records $(BENCH_RECORDS) $(BENCH_ARGS)
 	$(MANAGE) bench_sweep $(SWEEP_ARGS)
 	$(MANAGE) bench_reports $(REPORTS_ARGS)
+	$(MANAGE) bench_alerts --records $(BENCH_RECORDS) $(ALERTS_ARGS)
 
 # Web server, Celery worker and beat together (Procfile.dev); Ctrl-C stops all three.
 run: seed

@@ -20,6 +20,7 @@ Sources:
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -166,11 +167,13 @@ _SPACES = re.compile(r"[\s·•．.]+")
 _FIRM_SUFFIXES = ("律师事务所", "律所", "事务所", "lawfirm")
 
 
+@functools.lru_cache(maxsize=65536)
 def fold_name(value: str) -> str:
     """A person's name as compared: half-width, without spaces or middle dots, lower case."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", value or "")).lower()
 
 
+@functools.lru_cache(maxsize=65536)
 def fold_firm(value: str) -> str:
     """A firm's name as compared: folded like a name, brackets dropped, and without the
     ending 律师事务所 / 律所 (offices write both)."""

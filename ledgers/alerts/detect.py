@@ -14,6 +14,7 @@ then the matching is done in memory by licence number and folded name, never one
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -97,7 +98,7 @@ class Relative:
     reported_on: datetime.date
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Former:
     id: int
     staff_id: int
@@ -107,7 +108,12 @@ class Former:
     department_id: int | None
     employer: str
     licence: str
-    restrictions: rules.Restrictions
+    departure: dict[str, Any]  # the inputs of ledgers.rules.departure_restrictions
+
+    @functools.cached_property
+    def restrictions(self) -> rules.Restrictions:
+        """Worked out only for those an agent matches (most names match nobody's case)."""
+        return rules.departure_restrictions(**self.departure)
 
 
 @dataclass
@@ -224,18 +230,16 @@ def load_people(
     formers: list[Former] = []
     for pk, staff_id, name, post, court_id, department_id, employer, licence, *rest in rows:
         left_on, how, leadership, grade, senior_assistant = rest
-        restrictions = rules.departure_restrictions(
-            left_on=left_on,
-            how=how,
-            was_leadership=leadership,
-            grade=grade,
-            senior_assistant=senior_assistant,
-            served_court_ids=[court_id, *served[pk]],
-        )
+        departure = {
+            "left_on": left_on,
+            "how": how,
+            "was_leadership": leadership,
+            "grade": grade,
+            "senior_assistant": senior_assistant,
+            "served_court_ids": [court_id, *served[pk]],
+        }
         formers.append(
-            Former(
-                pk, staff_id, name, post, court_id, department_id, employer, licence, restrictions
-            )
+            Former(pk, staff_id, name, post, court_id, department_id, employer, licence, departure)
         )
     return People(
         relatives=relatives_found,

@@ -36,6 +36,13 @@ def check_soon(**ids: Iterable[int]) -> None:
     transaction.on_commit(flush)
 
 
+def discard() -> None:
+    """Forget the checks collected so far (their transaction was rolled back on purpose, as
+    the benchmark's is)."""
+    for values in _pending().values():
+        values.clear()
+
+
 def flush() -> None:
     """Run (or enqueue) the checks collected so far; the callbacks registered after the first
     find nothing left to do. Ids of a transaction that rolled back are checked with the next

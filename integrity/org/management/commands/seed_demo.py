@@ -16,6 +16,7 @@ from integrity.org import demo_data as data
 from integrity.org import services
 from integrity.org.models import Case, CaseAgent, CaseParty, Court, Department, StaffMember
 from ledgers import demo as ledger_demo
+from ledgers.alerts import demo as alert_demo
 
 DEMO_PASSWORD = "Qinglian@2026"  # noqa: S105 - demo logins only, printed by `make run`
 SEED = 20261121
@@ -127,6 +128,8 @@ class Seeder:
             self.login(login)
         self.created += ledger_demo.seed(self.rng)
         self.created += inspection_demo.seed(self.rng)
+        # Last: the early-warning engine runs on cases and ledger records like those above.
+        self.created += alert_demo.seed()
         return self.created
 
     # --- organisation ---------------------------------------------------------------------
