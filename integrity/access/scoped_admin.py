@@ -89,6 +89,7 @@ class ScopedModelAdmin(admin.ModelAdmin):
         saved = type(self).service(actor=request.user, **{self.instance_kw: original}, **fields)
         obj.pk = saved.pk
         obj.refresh_from_db()
+        obj._state.adding = False  # saved: a later save (save_related) updates the same row
         # The saved row must still be the user's to change (no moving a record out of scope).
         if not policy.can(request.user, policy.CHANGE, saved):
             raise PermissionDenied

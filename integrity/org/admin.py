@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from integrity.access import policy
 from integrity.access.scoped_admin import ScopedModelAdmin
 
 from . import services
@@ -58,17 +59,48 @@ class StaffMemberAdmin(ScopedModelAdmin):
     show_full_result_count = False
 
 
-class CasePartyInline(admin.TabularInline):
+class CaseInline(admin.TabularInline):
+    """Parties and agents on the case's page, for whoever may see or change the case (the
+    scoping policy, not Django's model permissions); never deleted."""
+
+    extra = 0
+    can_delete = False
+
+    def _may(self, request: HttpRequest, action: str, obj: Any) -> bool:
+        if obj is not None and obj.pk:
+            return policy.can(request.user, action, obj)
+        return policy.may_use(request.user, Case, action)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may(request, policy.VIEW, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may(request, policy.CHANGE, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may(request, policy.CHANGE, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CasePartyInline(CaseInline):
     model = CaseParty
-    extra = 0
-    can_delete = False
 
 
-class CaseAgentInline(admin.TabularInline):
+class CaseAgentInline(CaseInline):
     model = CaseAgent
-    extra = 0
-    can_delete = False
+    # kind offers the guardian of a party (法释〔2011〕12号 art. 8) with the other kinds.
     fields = ["party", "name", "kind", "role", "law_firm", "licence_number"]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        # The party represented is one of this case's parties (not every party on record).
+        parties = CaseParty.objects.filter(case=obj) if obj is not None and obj.pk else None
+        formset.form.base_fields["party"].queryset = (
+            parties if parties is not None else CaseParty.objects.none()
+        )
+        return formset
 
 
 @admin.register(Case)
@@ -92,13 +124,16 @@ class CaseAdmin(ScopedModelAdmin):
     show_full_result_count = False
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        case = form.instance
+        # The case as saved (the form's instance still counts as being added).
+        case = Case._base_manager.get(pk=form.instance.pk)
         services.case_save(actor=request.user, case=case, panel=list(form.cleaned_data["panel"]))
         for formset in formsets:
             service = (
                 services.case_party_save if formset.model is CaseParty else services.case_agent_save
             )
             kw = "party" if formset.model is CaseParty else "agent"
+            # What formset.save() would note, for the admin's change message.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for inline_form in formset.forms:
                 if not inline_form.has_changed() or not inline_form.is_valid():
                     continue
@@ -110,4 +145,8 @@ class CaseAdmin(ScopedModelAdmin):
                     if name in {f.name for f in instance._meta.concrete_fields}
                 }
                 fields["case"] = case
-                service(actor=request.user, **{kw: original}, **fields)
+                saved = service(actor=request.user, **{kw: original}, **fields)
+                if original is None:
+                    formset.new_objects.append(saved)
+                else:
+                    formset.changed_objects.append((saved, inline_form.changed_data))

@@ -6,3 +6,6 @@ class OrgConfig(AppConfig):
     name = "integrity.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from . import scopes  # noqa: F401  (the scope rules of parties and agents)

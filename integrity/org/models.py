@@ -348,6 +348,9 @@ class CaseAgent(models.Model):
         LEGAL_WORKER = "legal_worker", _("Grassroots legal service worker")
         RELATIVE = "relative", _("Near relative of the party")
         CITIZEN = "citizen", _("Citizen recommended by a unit or community")
+        # 法释〔2011〕12号 art. 8: former court staff may act as guardian or near relative of a
+        # party (ledgers.conflicts.EXEMPT_AGENT_KINDS).
+        GUARDIAN = "guardian", _("Guardian of the party")
 
     class Role(models.TextChoices):
         AGENT = "agent", _("Litigation agent")
@@ -389,6 +392,13 @@ class CaseAgent(models.Model):
             raise ValidationError({"licence_number": error.messages}) from error
         if self.party_id and self.case_id and self.party.case_id != self.case_id:
             raise ValidationError({"party": _("The party belongs to another case.")})
+
+
+# Module-level names of the parties' and agents' choices, for the API schema (one enum name
+# each: the case serializer and the intake serializer share them).
+PARTY_STANDINGS = CaseParty.Role
+AGENT_KINDS = CaseAgent.Kind
+AGENT_CAPACITIES = CaseAgent.Role
 
 
 # Object grants (django-guardian, direct foreign keys): a named exception to the scope, such as

@@ -21,15 +21,17 @@ from typing import Any
 import openpyxl
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from integrity.access import policy
 from integrity.org.casenumbers import normalize_case_number
 from integrity.org.models import Court, Department
 from ledgers.computed import computed_fields, computed_names
 from ledgers.models import LedgerRecord
 
-from . import constraints, normalize, reader
+from . import constraints, litigants, normalize, reader
 from .columns import Column, Kind, Target
 from .matching import AreaIndex, CourtIndex, DepartmentIndex, StaffIndex, WriteReach, chunks
 from .normalize import CellError
@@ -41,6 +43,9 @@ PROGRESS_EVERY = 200
 # Cells read on their own; the others are matched once the row's court is known.
 _PLAIN = (Kind.TEXT, Kind.CASE_NUMBER, Kind.DATE, Kind.CHOICE, Kind.BOOL)
 _STAFF = (Kind.STAFF_NAME, Kind.STAFF_NUMBER, Kind.STAFF_REF, Kind.STAFF_REFS)
+# Cells read once the row's other cells are: a case's parties, then its agents (who may name
+# one of the parties), each a list for the service rather than a field of the model.
+_LITIGANTS = (Kind.PARTIES, Kind.AGENTS)
 
 
 def problem(message: str, row: int | None = None, header: str = "", column: str = "") -> dict:
@@ -70,7 +75,7 @@ class RowFailed(Exception):
     def __str__(self) -> str:
         if isinstance(self.error, ValidationError):
             reason = " ".join(self.error.messages)
-        elif isinstance(self.error, PermissionDenied):
+        elif isinstance(self.error, PermissionDenied | Http404):
             reason = _("You may not keep records for this court, department or person.")
         else:
             reason = str(self.error) or type(self.error).__name__
@@ -84,6 +89,10 @@ class Outcome:
     total: int = 0  # data rows (blank rows not counted)
     rows_ok: int = 0  # rows to write (a repeated row counted once)
     duplicates: int = 0
+    # Of the rows to write of a target that upserts: new records, and updates of records
+    # registered already or written by an earlier row (None for the other targets).
+    creates: int | None = None
+    updates: int | None = None
     problems: list[dict] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     matches: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -91,8 +100,9 @@ class Outcome:
     rows: list[dict] = field(default_factory=list)
 
     def preview(self) -> dict[str, Any]:
-        """The first rows as they would be written, the names matched, the notices."""
-        return {
+        """The first rows as they would be written, the names matched, the notices (and for
+        a target that upserts, how many rows create and how many update)."""
+        preview = {
             "columns": self.columns,
             "rows": self.rows,
             "matches": [
@@ -101,6 +111,9 @@ class Outcome:
             ],
             "notices": self.notices,
         }
+        if self.creates is not None:
+            preview["upserts"] = {"create": self.creates, "update": self.updates}
+        return preview
 
 
 @dataclass
@@ -109,6 +122,7 @@ class _Row:
     written: dict[str, Any] = field(default_factory=dict)  # non-blank cells by column key
     fields: dict[str, Any] = field(default_factory=dict)  # what the service will be given
     problems: list[dict] = field(default_factory=list)
+    updates: bool = False  # of a target that upserts: the record exists (or an earlier row)
 
 
 class Checker:
@@ -126,6 +140,8 @@ class Checker:
         self.meta = target.model._meta
         self.reach = WriteReach.of(actor, target.model)
         self.outcome = Outcome()
+        if target.upserts:
+            self.outcome.creates = self.outcome.updates = 0
         self.where: dict[str, tuple[int, Column]] = {}
         self._seen: dict[bytes, int] = {}
         self._identities: dict[tuple, int] = {}
@@ -155,6 +171,8 @@ class Checker:
                 self._prepare(*found)
                 if self.outcome.total:
                     self._check(*found, write=write)
+                    if self.target.upserts:
+                        self._note_upserts()
                 else:
                     self._fail(_("The sheet has no rows to import below its header."))
         finally:
@@ -163,6 +181,15 @@ class Checker:
 
     def _fail(self, message: str) -> None:
         self.outcome.problems.append(problem(message))
+
+    def _note_upserts(self) -> None:
+        self.outcome.notices.append(
+            _(
+                "%(create)d rows register new records; %(update)d rows update records "
+                "registered already or by an earlier row (what is unchanged stays as it is)."
+            )
+            % {"create": self.outcome.creates, "update": self.outcome.updates}
+        )
 
     # --- the header ------------------------------------------------------------------------
 
@@ -241,8 +268,16 @@ class Checker:
             rows = rows.filter(voided_at__isnull=True)
         names = [self.meta.get_field(name).attname for name in self.target.identity]
         existing: set[tuple] = set()
+        self.out_of_reach: set[tuple] = set()
         for batch in chunks(values):
-            existing.update(rows.filter(**{f"{first.attname}__in": batch}).values_list(*names))
+            found = rows.filter(**{f"{first.attname}__in": batch})
+            identities = set(found.values_list(*names))
+            existing |= identities
+            if self.target.upserts and identities:
+                # A row updating a record the importer may not change is refused (as the
+                # service refuses it), in the words used for a court out of reach.
+                mine = policy.scope(self.actor, found, policy.CHANGE).values_list(*names)
+                self.out_of_reach |= identities - set(mine)
         return existing
 
     # --- pass 2: each row --------------------------------------------------------------------
@@ -289,6 +324,7 @@ class Checker:
                 if column.kind is Kind.CHOICE and normalize.fold(value) not in column.choices:
                     label = dict(column.field.flatchoices)[row.fields[column.key]]
                     self.outcome.matches[(column.header, normalize.text(value))] = str(label)
+        self._read_litigants(row)
         court = self._match(row, "court", self.courts.find) if "court" in row.written else None
         if court is not None:
             self._match_in_court(row, court)
@@ -297,9 +333,31 @@ class Checker:
         if row.problems:
             return None
         self.outcome.rows_ok += 1
+        if self.target.upserts:
+            if row.updates:
+                self.outcome.updates += 1
+            else:
+                self.outcome.creates += 1
         if len(self.outcome.rows) < PREVIEW_ROWS:
             self.outcome.rows.append({"row": number, "cells": self._shown(row, instance)})
         return row.fields
+
+    def _read_litigants(self, row: _Row) -> None:
+        """A case's parties cell, then its agents cell (an agent may name a party of the row
+        as the one acted for): each entry read, or the cell is a problem saying which entry
+        cannot be read and why."""
+        parties: list[dict] = []
+        for kind in _LITIGANTS:
+            for key, (_index, column) in self.where.items():
+                if column.kind is not kind or key not in row.written:
+                    continue
+                try:
+                    if kind is Kind.PARTIES:
+                        parties = row.fields[key] = litigants.parse_parties(row.written[key])
+                    else:
+                        row.fields[key] = litigants.parse_agents(row.written[key], parties)
+                except CellError as error:
+                    self._problem(row, key, str(error))
 
     def _parse(self, column: Column, value: Any) -> Any:
         if column.kind is Kind.DATE:
@@ -397,6 +455,7 @@ class Checker:
         were matched above; unique values are compared with the loaded identities."""
         model = self.target.model
         many = {f.name for f in self.meta.many_to_many}
+        many |= {c.key for c in self.target.columns if c.kind in _LITIGANTS}
         instance = model(**{k: v for k, v in row.fields.items() if k not in many})
         relations = [f.name for f in self.meta.fields if f.is_relation] + list(many)
         try:
@@ -422,6 +481,16 @@ class Checker:
     def _check_identity(self, row: _Row, instance: models.Model) -> None:
         names = self.target.identity
         identity = tuple(getattr(instance, self.meta.get_field(n).attname) for n in names)
+        if self.target.upserts:
+            if identity in self.out_of_reach:
+                self._problem(
+                    row,
+                    names[0],
+                    _("You may not keep records for this court, department or person."),
+                )
+            first = self._identities.setdefault(identity, row.number)
+            row.updates = identity in self.existing or first != row.number
+            return
         if identity in self.existing:
             self._problem(
                 row,
@@ -475,6 +544,10 @@ class Checker:
         for _index, column in sorted(self.where.values(), key=lambda pair: pair[0]):
             if column.kind is Kind.STAFF_NUMBER:
                 cells.append(row.fields["staff"].staff_number)
+            elif column.kind is Kind.PARTIES:
+                cells.append(litigants.describe_parties(row.fields.get(column.key, [])))
+            elif column.kind is Kind.AGENTS:
+                cells.append(litigants.describe_agents(row.fields.get(column.key, [])))
             elif column.field.many_to_many:
                 cells.append(_show(row.fields.get(column.key, [])))
             elif column.kind is Kind.CHOICE:

@@ -40,6 +40,8 @@ class Kind(enum.Enum):
     STAFF_NUMBER = "staff_number"  # ... or by staff number
     STAFF_REF = "staff_ref"  # a staff member of the row's court by name or staff number
     STAFF_REFS = "staff_refs"  # several of them (a case's panel)
+    PARTIES = "parties"  # a case's parties with their standing (litigants.py)
+    AGENTS = "agents"  # a case's agents and defenders with firm, licence and capacity
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,10 @@ class Column:
 @dataclass(frozen=True)
 class Target:
     """Something that can be imported: its model, its columns in the template's order, the
-    fields that identify a record (a row repeating an existing record is refused; the first is
-    the one to look existing records up by), and the service that writes one row."""
+    fields that identify a record (the first is the one to look existing records up by), and
+    the service that writes one row. A row repeating an existing record is refused, unless
+    the target ``upserts``: then it updates that record (the case registry, whose monthly
+    export repeats the cases still open), and so does a later row of the same record."""
 
     key: str
     title: Any
@@ -110,6 +114,7 @@ class Target:
     columns: tuple[Column, ...]
     identity: tuple[str, ...]
     write: Callable[[Any, dict[str, Any]], models.Model]
+    upserts: bool = False
 
     def column(self, key: str) -> Column | None:
         return next((column for column in self.columns if column.key == key), None)
@@ -187,7 +192,18 @@ def _write_staff(actor: Any, fields: dict[str, Any]) -> models.Model:
 
 
 def _write_case(actor: Any, fields: dict[str, Any]) -> models.Model:
-    return org_services.case_save(actor=actor, **fields)
+    """A row of the case registry: registered, or the registered case brought up to date with
+    its parties, agents and panel (org.services.case_upsert); a blank cell changes nothing."""
+    fields = dict(fields)
+    case, _created = org_services.case_upsert(
+        actor=actor,
+        number=fields.pop("number"),
+        parties=fields.pop("parties", ()),
+        agents=fields.pop("agents", ()),
+        panel=fields.pop("panel", None),
+        fields=fields,
+    )
+    return case
 
 
 def _editable(model: type[models.Model]) -> tuple[str, ...]:
@@ -196,6 +212,69 @@ def _editable(model: type[models.Model]) -> tuple[str, ...]:
     meta = model._meta
     fields = [f for f in (*meta.concrete_fields, *meta.many_to_many) if f.editable]
     return tuple(f.name for f in fields if not f.primary_key)
+
+
+def _cell_field(name: str, verbose_name: Any, help_text: Any) -> models.Field:
+    """A column that is no field of the model (a case's parties and agents, read from one
+    cell each): a free-standing text field giving its name, header and note."""
+    field = models.TextField(verbose_name, blank=True, help_text=help_text)
+    field.set_attributes_from_name(name)
+    return field
+
+
+# A case-management system's export: one row per case, its parties and agents in one cell each.
+_CASE_COLUMNS = (
+    *_columns(
+        Case,
+        _editable(Case),
+        number=(None, ("案件编号", "案件号")),
+        court=(None, ("承办法院", "受理法院", "审理法院")),
+        department=(_("Handling department"), ("承办庭室", "承办部门", "庭室", "审判庭")),
+        case_type=(None, ("案件类别", "案件类型")),
+        filed_on=(None, ("立案时间", "收案日期", "受理日期")),
+        closed_on=(None, ("结案时间", "审结日期")),
+        presiding_judge=(
+            _("Presiding or handling judge"),
+            ("审判长/承办法官", "审判长", "承办法官", "承办人", "主审法官", "审判长或承办法官"),
+        ),
+        panel=(None, ("合议庭", "合议庭组成人员", "合议庭成员")),
+    ),
+    Column(
+        "parties",
+        Kind.PARTIES,
+        _cell_field(
+            "parties",
+            _("Parties"),
+            _("Each with their standing, as 原告：张三；被告：沈阳某某有限公司."),
+        ),
+        aliases=("当事人", "当事人信息", "当事人名称", "诉讼参与人"),
+    ),
+    Column(
+        "agents",
+        Kind.AGENTS,
+        _cell_field(
+            "agents",
+            _("Agents or defenders"),
+            _(
+                "Each with law firm, licence number and capacity in brackets, as 李四（辽宁某某"
+                "律师事务所，执业证号21010201810000001）；王五（法律援助律师）. Capacity words: "
+                "辩护人、诉讼代理人、律师、基层法律服务工作者、监护人、近亲属."
+            ),
+        ),
+        aliases=(
+            "诉讼代理人/辩护人",
+            "诉讼代理人",
+            "辩护人",
+            "代理人",
+            "委托代理人",
+            "诉讼代理人或辩护人",
+            "代理人/辩护人",
+            "代理人或辩护人",
+            "辩护人/诉讼代理人",
+            "律师",
+        ),
+    ),
+)
 
 
 TARGETS: tuple[Target, ...] = (
@@ -213,9 +292,10 @@ TARGETS: tuple[Target, ...] = (
         key="cases",
         title=_("Case registry"),
         model=Case,
-        columns=_columns(Case, _editable(Case)),
+        columns=_CASE_COLUMNS,
         identity=("number",),
         write=_write_case,
+        upserts=True,
     ),
 )
 

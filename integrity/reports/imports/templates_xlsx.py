@@ -25,6 +25,16 @@ _ROWS = 5000
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Columns formatted as text, so that Excel keeps leading zeros and seventeen-digit licence
+# numbers as written.
+_TEXT_KINDS = (
+    Kind.TEXT,
+    Kind.CASE_NUMBER,
+    Kind.STAFF_NUMBER,
+    Kind.STAFF_REF,
+    Kind.PARTIES,
+    Kind.AGENTS,
+)
 
 
 def template_download(actor: Any, key: str) -> FileResponse:
@@ -58,7 +68,7 @@ def template_workbook(target: Target) -> bytes:
         sheet.write(0, index, column.header, required if column.required else header)
         sheet.write_comment(0, index, describe(column), {"x_scale": 2, "y_scale": 1.5})
         cell_format = as_date if column.kind is Kind.DATE else None
-        if column.kind in (Kind.TEXT, Kind.CASE_NUMBER, Kind.STAFF_NUMBER, Kind.STAFF_REF):
+        if column.kind in _TEXT_KINDS:
             cell_format = as_text
         sheet.set_column(index, index, max(12, 2 * len(column.header) + 2), cell_format)
         values = allowed_values(column)
@@ -144,6 +154,9 @@ _KIND_TEXT = {
     Kind.AREA_COURTS: lambda: _(
         "Courts of the province of the row's court, by name or code, separated by 、."
     ),
+    # The columns' own notes (help_text) say how to write them.
+    Kind.PARTIES: lambda: "",
+    Kind.AGENTS: lambda: "",
 }
 
 
