@@ -312,6 +312,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StaffPostEnum": "integrity.org.models.STAFF_POSTS",
         "JudgeGradeEnum": "integrity.org.models.JUDGE_GRADES",
+        # The case registry: case and intake serializers share these (integrity/org/models.py).
+        "PartyStandingEnum": "integrity.org.models.PARTY_STANDINGS",
+        "AgentKindEnum": "integrity.org.models.AGENT_KINDS",
+        "AgentCapacityEnum": "integrity.org.models.AGENT_CAPACITIES",
         # Declarations (ledgers/declarations/api.py): each choice set is used by several
         # representations, and relatives' roles are shared with ledger 3.
         "DeclarationStatusEnum": "ledgers.declarations.api.DECLARATION_STATUSES",
@@ -320,6 +324,8 @@ SPECTACULAR_SETTINGS = {
         "InspectionKindEnum": "inspections.api.inspections.INSPECTION_KINDS",
         "InspectionStatusEnum": "inspections.api.inspections.INSPECTION_STATUSES",
         "FindingStatusEnum": "inspections.api.inspections.FINDING_STATUSES",
+        # Findings and alerts both have a severity (ledgers/alerts/api.py names its own).
+        "SeverityEnum": "inspections.api.inspections.FINDING_SEVERITIES",
         # Public complaints (inspections/api/complaints.py).
         "ComplaintStatusEnum": "inspections.api.complaints.COMPLAINT_STATUSES",
         # Follow-up visits (inspections/api/visits.py); case types also name the case registry's.

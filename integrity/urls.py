@@ -29,6 +29,7 @@ urlpatterns = [
     path("cases/", org_views.case_list, name="case-list"),
     path("cases/<int:pk>/", org_views.case_detail, name="case-detail"),
     path("ledgers/", include("ledgers.urls")),
+    path("alerts/", include("ledgers.alerts.urls")),
     path("declarations/", include("ledgers.declarations.urls")),
     path("notifications/", include("integrity.notify.urls")),
     path("inspections/", include("inspections.urls")),

@@ -39,6 +39,7 @@ from ..services import inspections as services
 INSPECTION_KINDS = Inspection.Kind
 INSPECTION_STATUSES = Inspection.Status
 FINDING_STATUSES = Finding.Status
+FINDING_SEVERITIES = Finding.Severity
 
 
 def _today() -> Any:

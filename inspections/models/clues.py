@@ -22,6 +22,7 @@ class Clue(Tracked):
         COMPLAINT = "complaint", _("Public complaint")
         LETTER = "letter", _("Letter or visit (信访)")
         DIRECT = "direct", _("Entered directly")
+        ALERT = "alert", _("Early-warning alert")
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Registered")

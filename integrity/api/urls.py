@@ -5,6 +5,7 @@ from inspections.api import ROUTES as INSPECTION_ROUTES
 from integrity.notify.api.views import NotificationViewSet
 from integrity.org.api import views as org
 from integrity.reports.api import ROUTES as REPORT_ROUTES
+from ledgers.alerts.api import ROUTES as ALERT_ROUTES
 from ledgers.api.views import VIEWSETS as LEDGER_VIEWSETS
 from ledgers.declarations.api import CampaignViewSet, DeclarationViewSet
 
@@ -21,7 +22,7 @@ for slug, viewset in LEDGER_VIEWSETS.items():
 router.register("declarations/campaigns", CampaignViewSet, basename="declaration-campaign")
 router.register("declarations", DeclarationViewSet, basename="declaration")
 router.register("notifications", NotificationViewSet, basename="notification")
-for prefix, viewset, basename in (*INSPECTION_ROUTES, *REPORT_ROUTES):
+for prefix, viewset, basename in (*INSPECTION_ROUTES, *REPORT_ROUTES, *ALERT_ROUTES):
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

@@ -14,6 +14,7 @@ from integrity.org.models import Case, StaffMember
 from integrity.reports.bulletin.figures import may_have_bulletin
 from integrity.reports.dashboards.figures import may_see_dashboard
 from integrity.reports.imports.columns import available as importable
+from ledgers.alerts.models import Alert
 from ledgers.models import Campaign
 from ledgers.specs import SPECS
 
@@ -30,6 +31,7 @@ _ENTRIES = (
     (_("Clues"), "inspections:clue-list", "clues"),
     (_("Referrals"), "inspections:referral-list", "referrals"),
     (_("Complaints"), "inspections:complaint-list", "complaints"),
+    (_("Early warning"), "alerts:list", "alerts"),
     (_("Statistics"), "reports:dashboard", "statistics"),
     (_("Quarterly bulletin"), "reports:bulletin", "bulletin"),
     (_("Exports"), "reports:export-list", "exports"),
@@ -70,6 +72,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "clues": policy.may_use(user, Clue),
         "referrals": policy.may_use(user, Referral, policy.CHANGE),
         "complaints": policy.may_use(user, Complaint),
+        # The alert queue: the discipline team and the leaders (no query: the grants are cached).
+        "alerts": policy.may_use(user, Alert),
         # The reports: none of these reads the database (the grants are cached).
         "statistics": (statistics := may_see_dashboard(user)),
         "bulletin": may_have_bulletin(user),

@@ -9,4 +9,5 @@ class AlertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers, scopes  # noqa: F401  (what runs the checks, the scope rule)
+        # What runs the checks, the scope rule, the reminders of unhandled alerts.
+        from . import receivers, reminders, scopes  # noqa: F401

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ledgers import conflicts
 
@@ -27,11 +28,11 @@ class Alert(models.Model):
     Strength = _choices("Strength", {**conflicts.MATCHES, "pattern": _("Pattern over time")})
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        DISMISSED = "dismissed", _("Dismissed")
-        CLUE = "clue", _("Turned into a clue")
-        DONE = "done", _("Recusal done")
-        LAPSED = "lapsed", _("Facts no longer hold")
+        OPEN = "open", pgettext_lazy("alert status", "Open")
+        DISMISSED = "dismissed", pgettext_lazy("alert status", "Dismissed")
+        CLUE = "clue", pgettext_lazy("alert status", "Turned into a clue")
+        DONE = "done", pgettext_lazy("alert status", "Recusal done")
+        LAPSED = "lapsed", pgettext_lazy("alert status", "Facts no longer hold")
 
     rule = models.CharField(_("rule"), max_length=24, choices=Rule.choices)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)

@@ -12,17 +12,22 @@ done) are below them; each is version-checked and audited."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from integrity.access import policy
 from integrity.audit import events
+from integrity.concurrency import StaleEdit, claim_version
 from ledgers import conflicts
 
 from .models import Alert
@@ -216,3 +221,163 @@ def _change(alert: Alert, finding: Finding, now: Any, outcome: Outcome) -> None:
         outcome.alerts.append(alert.pk)
     else:
         outcome.changed += 1
+
+
+# --- The discipline team's actions -------------------------------------------------------------
+# Each starts from an open alert, names the version it was based on (integrity/concurrency.py:
+# a stale one is refused and changes nothing), records who handled it and when, and leaves an
+# audit event with the reason. Handling is a discipline matter: only who may CHANGE the alert
+# (the discipline team, the leaders in scope) acts on it (ledgers/alerts/scopes.py).
+DONE_RULES = frozenset({conflicts.Rule.PANEL_WITHDRAWAL, conflicts.Rule.POST_RECUSAL})
+
+
+def _claim(actor: Any, alert: Alert, version: Any) -> Alert:
+    """The alert, locked, if ``actor`` may act on it, it is still open and unchanged since
+    ``version``."""
+    policy.require(actor, policy.CHANGE, alert)
+    current = Alert.objects.select_for_update().get(pk=alert.pk)
+    try:
+        expected = int(version)
+    except (TypeError, ValueError):
+        raise StaleEdit from None
+    if current.version != expected:
+        raise StaleEdit
+    if current.status != Alert.Status.OPEN:
+        raise ValidationError(
+            _("Only an open alert can be handled; this one is “%(status)s”."),
+            code="not_open",
+            params={"status": _status_words(current.status)},
+        )
+    claim_version(current, expected)
+    return current
+
+
+def _handled(
+    actor: Any, alert: Alert, current: Alert, status: str, action: str, reason: str, **extra: Any
+) -> Alert:
+    before = current.status
+    current.status = status
+    current.handled_at = timezone.now()
+    current.handled_by = actor if getattr(actor, "is_authenticated", False) else None
+    current.reason = reason
+    current.save(update_fields=["status", "handled_at", "handled_by", "reason", "clue"])
+    events.record(
+        actor=actor,
+        actor_name=SYSTEM,
+        action=f"alerts.alert.{action}",
+        obj=current,
+        changes={"status": [before, status], **extra},
+        reason=reason,
+        court_id=current.court_id,
+    )
+    # The caller's instance shows the result (the pages render it again).
+    for name in ("status", "handled_at", "handled_by_id", "reason", "clue_id", "version"):
+        setattr(alert, name, getattr(current, name))
+    return alert
+
+
+def _status_words(status: str) -> str:
+    from .evidence import STATUS_LABELS
+
+    return str(STATUS_LABELS.get(status, status))
+
+
+@transaction.atomic
+def alert_dismiss(*, actor: Any, alert: Alert, version: Any, reason: str) -> Alert:
+    """Dismiss an open alert with the reason why the facts are no conflict (the relationship
+    is not what it seems, the judge already withdrew …). It comes back only if its facts
+    change (raise_alerts)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the alert is dismissed.")]})
+    current = _claim(actor, alert, version)
+    return _handled(actor, alert, current, Alert.Status.DISMISSED, "dismiss", reason)
+
+
+def clue_fields(alert: Alert) -> dict[str, Any]:
+    """The clue an alert becomes: its court, department and person; the rule and the case as
+    the summary; the evidence sentence as the details."""
+    from inspections.models import Clue
+
+    from .evidence import sentence
+
+    case = alert.facts.get("case") or (alert.case.number if alert.case_id else "")
+    summary = str(alert.info.label) + (f"：{case}" if case else "")
+    subject = alert.subject if alert.subject_id else None
+    if subject is not None and subject.court_id != alert.court_id:
+        subject = None  # the clue belongs to the alert's court; the sentence names the person
+    department = alert.department if alert.department_id else None
+    if department is not None and department.court_id != alert.court_id:
+        department = None
+    return {
+        "court": alert.court,
+        "department": department if subject is None else None,
+        "subject": subject,
+        "summary": summary[:200],
+        "details": sentence(alert),
+        "source": Clue.Source.ALERT,
+        "received_on": timezone.localdate(),
+        "is_confidential": True,
+    }
+
+
+@transaction.atomic
+def alert_to_clue(*, actor: Any, alert: Alert, version: Any) -> Alert:
+    """Turn an open alert into a clue (问题线索) with the alert as its source; a clue about a
+    court leader is referred to the discipline team by clue_create itself."""
+    from inspections.services.clues import clue_create
+
+    current = _claim(actor, alert, version)
+    clue = clue_create(actor=actor, fields=clue_fields(current), source_object=current)
+    current.clue = clue
+    return _handled(actor, alert, current, Alert.Status.CLUE, "clue", "", clue=clue.pk)
+
+
+@transaction.atomic
+def alert_mark_done(
+    *,
+    actor: Any,
+    alert: Alert,
+    version: Any,
+    note: str = "",
+    done_on: datetime.date | None = None,
+) -> Alert:
+    """Mark the recusal done: the judge withdrew from the case (法释〔2011〕12号; the note says
+    how), or the post recusal was carried out — which ledger 3 must show first (法发〔2020〕13号
+    art. 2: the relative record "implemented" or "resolved")."""
+    from ledgers.models import RelativePractice
+
+    if conflicts.Rule(alert.rule) not in DONE_RULES:
+        raise ValidationError(_("Only a withdrawal or a post recusal can be marked done."))
+    note = (note or "").strip()
+    done_on = done_on or timezone.localdate()
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": [_("The day it was done cannot be in the future.")]})
+    if alert.rule == conflicts.Rule.PANEL_WITHDRAWAL and not note:
+        raise ValidationError({"note": [_("Say how the judge withdrew from the case.")]})
+    current = _claim(actor, alert, version)
+    if current.rule == conflicts.Rule.POST_RECUSAL:
+        status = (
+            RelativePractice.objects.filter(pk=current.relative_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status not in (
+            RelativePractice.Status.IMPLEMENTED,
+            RelativePractice.Status.RESOLVED,
+        ):
+            raise ValidationError(
+                _(
+                    "Record the post change (or that the relative stopped practising) in "
+                    "ledger 3 first; then mark the recusal done."
+                ),
+                code="recusal_not_recorded",
+            )
+    return _handled(
+        actor, alert, current, Alert.Status.DONE, "done", note, done_on=done_on.isoformat()
+    )
+
+
+def alert_viewed(*, actor: Any, alert: Alert) -> None:
+    """Every view of an alert's evidence is recorded, as for confidential clues (查阅留痕)."""
+    events.record(actor=actor, action="alerts.alert.view", obj=alert, court_id=alert.court_id)
