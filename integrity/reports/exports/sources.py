@@ -102,6 +102,7 @@ def _shown_field(related: type[models.Model]) -> str:
     names = {field.name for field in related._meta.concrete_fields}
     return next((name for name in ("name", "number") if name in names), "pk")
 
+
 @dataclass
 class Plan:
     """How one export reads and writes: the values read per row (the keyset first) and the
