@@ -48,7 +48,7 @@ from ledgers import scale_data as data
 from ledgers.conflicts import Rule
 from ledgers.models import DepartureRecord, RelativePractice
 
-from . import detect, triggers
+from . import detect
 from .models import Alert
 
 TARGET_SECONDS = 60.0
@@ -487,12 +487,6 @@ def _timed(case_ids: list[int], today: datetime.date) -> tuple[Run, detect.Outco
     return run, outcome
 
 
-def _forget_pending_checks() -> None:
-    """The engine's own ledger-3 moves asked for follow-up checks after commit; the batch
-    was rolled back, so there is nothing to check."""
-    triggers.discard()
-
-
 def run(
     *,
     cases: int = DEFAULT_CASES,
@@ -509,50 +503,43 @@ def run(
             out.flush()
 
     report = Report(database=connection.vendor, today=today)
-    try:
-        with transaction.atomic():
-            report.courts = Court.objects.count()
-            report.staff = StaffMember.objects.count()
-            report.relatives = RelativePractice.objects.filter(voided_at__isnull=True).count()
-            report.departures = DepartureRecord.objects.filter(voided_at__isnull=True).count()
-            started = time.perf_counter()
-            maker = CaseMaker(rng=random.Random(seed), today=today, say=say)  # noqa: S311
-            planned = maker.plan(cases, conflicts_share)
-            case_ids, planted = insert(planned)
-            report.setup_seconds = time.perf_counter() - started
-            report.cases, report.agents = len(case_ids), sum(map(len, planned.agents))
-            report.planted = Counter(planted.values())
-            say(
-                f"  {report.cases} cases and {report.agents} agents inserted in "
-                f"{report.setup_seconds:.1f} s; {len(planted)} planted"
-            )
-            pending_before = _pending_recusals(case_ids)
-            first, _outcome = _timed(case_ids, today)
-            report.runs.append(first)
-            say(f"  first check: {first.seconds:.2f} s, {first.queries} queries")
-            report.recusals = _pending_recusals(case_ids) - pending_before
-            alerts = Alert.objects.filter(case_id__in=case_ids)
-            report.alerts = Counter(
-                dict(alerts.values_list("rule").annotate(n=Count("pk")).order_by())
-            )
-            report.strengths = Counter(
-                dict(alerts.values_list("strength").annotate(n=Count("pk")).order_by())
-            )
-            found = set(
-                Alert.objects.filter(agent_id__in=list(planted)).values_list("agent_id", "rule")
-            )
-            missing = [
-                (agent, rule) for agent, rule in planted.items() if (agent, rule) not in found
-            ]
-            report.planted_found = Counter(
-                rule for agent, rule in planted.items() if (agent, rule) in found
-            )
-            second, _outcome = _timed(case_ids, today)
-            report.runs.append(second)
-            say(f"  second check: {second.seconds:.2f} s, {second.queries} queries")
-            transaction.set_rollback(True)
-    finally:
-        _forget_pending_checks()
+    with transaction.atomic():
+        report.courts = Court.objects.count()
+        report.staff = StaffMember.objects.count()
+        report.relatives = RelativePractice.objects.filter(voided_at__isnull=True).count()
+        report.departures = DepartureRecord.objects.filter(voided_at__isnull=True).count()
+        started = time.perf_counter()
+        maker = CaseMaker(rng=random.Random(seed), today=today, say=say)  # noqa: S311
+        planned = maker.plan(cases, conflicts_share)
+        case_ids, planted = insert(planned)
+        report.setup_seconds = time.perf_counter() - started
+        report.cases, report.agents = len(case_ids), sum(map(len, planned.agents))
+        report.planted = Counter(planted.values())
+        say(
+            f"  {report.cases} cases and {report.agents} agents inserted in "
+            f"{report.setup_seconds:.1f} s; {len(planted)} planted"
+        )
+        pending_before = _pending_recusals(case_ids)
+        first, _outcome = _timed(case_ids, today)
+        report.runs.append(first)
+        say(f"  first check: {first.seconds:.2f} s, {first.queries} queries")
+        report.recusals = _pending_recusals(case_ids) - pending_before
+        alerts = Alert.objects.filter(case_id__in=case_ids)
+        report.alerts = Counter(dict(alerts.values_list("rule").annotate(n=Count("pk")).order_by()))
+        report.strengths = Counter(
+            dict(alerts.values_list("strength").annotate(n=Count("pk")).order_by())
+        )
+        found = set(
+            Alert.objects.filter(agent_id__in=list(planted)).values_list("agent_id", "rule")
+        )
+        missing = [(agent, rule) for agent, rule in planted.items() if (agent, rule) not in found]
+        report.planted_found = Counter(
+            rule for agent, rule in planted.items() if (agent, rule) in found
+        )
+        second, _outcome = _timed(case_ids, today)
+        report.runs.append(second)
+        say(f"  second check: {second.seconds:.2f} s, {second.queries} queries")
+        transaction.set_rollback(True)
     if missing:
         shown = ", ".join(f"agent {agent} ({rule})" for agent, rule in missing[:10])
         raise BenchError(f"{len(missing)} planted conflicts were not found: {shown}")

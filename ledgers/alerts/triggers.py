@@ -2,61 +2,46 @@
 
 Every door that writes a case (the intake API, imports, the admin: ``cases_changed``), a
 relative or departure record, a staff member, a relatives declaration or an interference record
-leads here (receivers.py). The ids are collected for the thread and checked once the outermost
-transaction commits: in the request when few, else by a Celery task (ALERT_INLINE_MAX_CASES), so
-that an import of ten thousand rows runs one set-based check, not ten thousand. A check that
-fails in the request is handed to Celery instead; the user's own write has committed already."""
+leads here (receivers.py). The ids are gathered per transaction (integrity.oncommit) and checked
+once it commits: in the request when few, else by a Celery task (ALERT_INLINE_MAX_CASES), so that
+an import of ten thousand rows runs one set-based check, not ten thousand, and a rolled-back
+transaction checks nothing. A check that fails in the request is handed to Celery instead; the
+user's own write has committed already."""
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+
+from integrity.oncommit import OnCommit
 
 logger = logging.getLogger(__name__)
-_local = threading.local()
-KINDS = ("case_ids", "relative_ids", "departure_ids", "staff_ids", "interference_ids")
-
-
-def _pending() -> dict[str, set[int]]:
-    if not hasattr(_local, "pending"):
-        _local.pending = {kind: set() for kind in KINDS}
-    return _local.pending
 
 
 def check_soon(**ids: Iterable[int]) -> None:
-    """Check these cases / relatives / departures / staff / interference records once the
-    current transaction commits (at once outside a transaction)."""
-    pending = _pending()
-    for kind, values in ids.items():
-        pending[kind].update(value for value in values if value)
-    transaction.on_commit(flush)
+    """Check these ``case_ids`` / ``relative_ids`` / ``departure_ids`` / ``staff_ids`` /
+    ``interference_ids`` once the current transaction commits (at once outside one)."""
+    _batch.add(**{kind: [value for value in values if value] for kind, values in ids.items()})
 
 
-def discard() -> None:
-    """Forget the checks collected so far (their transaction was rolled back on purpose, as
-    the benchmark's is)."""
-    for values in _pending().values():
-        values.clear()
-
-
-def flush() -> None:
-    """Run (or enqueue) the checks collected so far; the callbacks registered after the first
-    find nothing left to do. Ids of a transaction that rolled back are checked with the next
-    one: a check of what does not exist finds nothing."""
+def flush(
+    *,
+    case_ids: Iterable[int] = (),
+    relative_ids: Iterable[int] = (),
+    departure_ids: Iterable[int] = (),
+    staff_ids: Iterable[int] = (),
+    interference_ids: Iterable[int] = (),
+) -> None:
+    """Run (or enqueue) the checks of one committed transaction."""
     from . import detect, tasks
 
-    pending = _pending()
-    batch = {kind: sorted(values) for kind, values in pending.items()}
-    for values in pending.values():
-        values.clear()
+    cases, interference = sorted(case_ids), sorted(interference_ids)
+    people = (sorted(relative_ids), sorted(departure_ids), sorted(staff_ids))
     limit = settings.ALERT_INLINE_MAX_CASES
-    people = (batch["relative_ids"], batch["departure_ids"], batch["staff_ids"])
     jobs = [
-        (batch["case_ids"], detect.check_cases, tasks.check_cases, (batch["case_ids"],)),
+        (cases, detect.check_cases, tasks.check_cases, (cases,)),
         (
             [*people[0], *people[1], *people[2]],
             lambda _ids: detect.check_people(
@@ -65,12 +50,7 @@ def flush() -> None:
             tasks.check_people,
             people,
         ),
-        (
-            batch["interference_ids"],
-            detect.check_interference,
-            tasks.check_interference,
-            (batch["interference_ids"],),
-        ),
+        (interference, detect.check_interference, tasks.check_interference, (interference,)),
     ]
     for ids, check, task, args in jobs:
         if not ids:
@@ -82,3 +62,6 @@ def flush() -> None:
             except Exception:
                 logger.exception("early-warning check failed in the request; queued instead")
         task.delay(*args)
+
+
+_batch = OnCommit("alert_checks", flush)
