@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from integrity.org import views as org_views
 from integrity.web import accounts
@@ -11,6 +11,8 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("me/", web_views.profile, name="profile"),
     path("healthz", web_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin, downloads).
+    path("favicon.ico", web_views.favicon),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -38,5 +40,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("integrity.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -66,6 +67,12 @@ def _broker_ok() -> tuple[bool, str]:
             return True, conn.transport.driver_type
     except Exception as error:
         return False, type(error).__name__
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin, downloads)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @never_cache
