@@ -169,7 +169,8 @@ def test_edit_with_a_stale_version_is_a_form_error(client, logins, inspection):
 def test_notice_is_printable_and_names_everything(client, province, logins, member, inspection):
     client.force_login(logins.supervisor)
     html = client.get(url("inspection-notice", inspection.pk)).content.decode()
-    assert "@media print" in html
+    assert "data-print" in html  # the print button (static/js/qinglian.js)
+    assert '<article class="notice">' in html  # printed on A4 by qinglian.css (@page notice)
     for text in (
         inspection.number,
         inspection.title,
