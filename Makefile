@@ -7,7 +7,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint messages check-messages migrate seed bench clean
+.PHONY: install run test lint messages check-messages migrate seed bench load clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -56,6 +56,19 @@ bench: install
 	$(MANAGE) bench_sweep $(SWEEP_ARGS)
 	$(MANAGE) bench_reports $(REPORTS_ARGS)
 	$(MANAGE) bench_alerts --records $(BENCH_RECORDS) $(ALERTS_ARGS)
+
+# Load and concurrency: gunicorn (production settings behind a TLS proxy) on the PostgreSQL
+# database LOAD_DATABASE_URL names (created, migrated and loaded with the demo when needed;
+# DATABASE_URL overrides it) under LOAD_CLIENTS concurrent logged-in clients of the demo roles
+# for LOAD_SECONDS: requests, throughput, median and p99 latency and errors per endpoint group,
+# then verify_audit. Fails on any error or a broken chain. LOAD_ARGS adds options, e.g.
+# LOAD_ARGS="--workers 3 --write-share 0.2".
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qinglian_load
+LOAD_SECONDS ?= 60
+LOAD_CLIENTS ?= 50
+load: install
+	DATABASE_URL="$${DATABASE_URL:-$(LOAD_DATABASE_URL)}" $(MANAGE) load_test \
+	  --seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS) $(LOAD_ARGS)
 
 # Web server, Celery worker and beat together (Procfile.dev); Ctrl-C stops all three.
 run: seed
