@@ -333,6 +333,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": _("Integrity case management for court discipline offices."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and Swagger UI describe the API to signed-in users only (SECURITY.md).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Staff records and departure records share the post and grade choices: one name each.
     "ENUM_NAME_OVERRIDES": {
         "StaffPostEnum": "integrity.org.models.STAFF_POSTS",

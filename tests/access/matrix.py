@@ -821,8 +821,9 @@ API: list[Door] = [
     Door("api-root", api=True),
     # The schema and its Swagger UI describe the API, no data: served to anyone
     # (drf-spectacular's SERVE_PERMISSIONS, AllowAny by default).
-    Door("api-schema", api=True, public=True, anonymous=(200,)),
-    Door("api-docs", api=True, public=True, anonymous=(200,)),
+    # The schema and Swagger UI are for signed-in users (SPECTACULAR_SETTINGS, SECURITY.md).
+    Door("api-schema", api=True),
+    Door("api-docs", api=True),
     api_list("api-court-list", "court"),
     api_obj("api-court-detail", "court"),
     api_list("api-department-list", "department"),

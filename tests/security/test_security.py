@@ -254,3 +254,10 @@ def test_a_refused_form_says_why_in_chinese_with_the_sites_stylesheet():
     assert response.status_code == 403
     assert "表单已失效" in response.text
     assert "<style" not in response.text
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/"])
+def test_the_api_description_is_for_signed_in_users(client, path):
+    assert client.get(path).status_code == 403
+    client.force_login(UserFactory())
+    assert client.get(path).status_code == 200
