@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import UserObjectPermissionBase
 
 from integrity.org.models import check_department_of_court
@@ -129,8 +130,12 @@ class Referral(Tracked):
     )
     referred_on = models.DateField(_("referred on"))
     letter = models.TextField(_("referral letter"), help_text=_("The text of the letter."))
+    # Not the declarations' "stage" (签批级次): its own word, the page's 环节.
     stage = models.CharField(
-        _("stage"), max_length=12, choices=Stage.choices, default=Stage.RECEIVED
+        pgettext_lazy("referral", "stage"),
+        max_length=12,
+        choices=Stage.choices,
+        default=Stage.RECEIVED,
     )
     way = models.CharField(_("disposal way"), max_length=12, choices=Way.choices, blank=True)
     stage_since = models.DateField(_("in this stage since"))

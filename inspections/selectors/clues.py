@@ -9,11 +9,10 @@ import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from integrity.access import policy
 from integrity.audit.models import AuditEvent
-from integrity.audit.selectors import labelled_history
+from integrity.audit.selectors import object_history
 from ledgers.models import Attachment
 
 from .. import rules
@@ -141,24 +140,10 @@ def grantees_of(clue: Clue) -> list[Any]:
     return [row.user for row in rows]
 
 
-_EVENT_LABELS = {
-    "create": _("Entered"),
-    "update": _("Corrected"),
-    "void": _("Voided"),
-    "view": _("Confidential clue viewed"),
-    "share": _("Shared with a named person"),
-    "unshare": _("Share withdrawn"),
-    "step": _("Stage changed"),
-    "attachment.add": _("File attached"),
-    "attachment.download": _("Confidential file downloaded"),
-    "access.denied": _("Refused access attempt"),
-}
-
-
 def history_of(obj: Any, *, limit: int = 200) -> list[AuditEvent]:
-    """The object's trail in the audit chain, newest first, each event with a readable
-    ``label``."""
-    return labelled_history(obj, _EVENT_LABELS, limit=limit)
+    """The object's trail in the audit chain, newest first (shown through
+    integrity/audit/display.py)."""
+    return object_history(obj, limit=limit)
 
 
 def source_label(clue: Clue) -> str:

@@ -16,11 +16,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from integrity.access import policy
-from integrity.audit.selectors import labelled_history
+from integrity.audit.selectors import object_history
 from integrity.concurrency import StaleEdit
 from integrity.org import selectors as org_selectors
 from integrity.web.errors import add_service_errors, submit
@@ -44,23 +43,8 @@ def _submit(request: HttpRequest, form: Any, write: Callable[[dict], Any], *, do
     )
 
 
-# --- labels of the history -------------------------------------------------------------------
-_EVENT_LABELS = {
-    "create": gettext_lazy("Entered"),
-    "update": gettext_lazy("Corrected"),
-    "transition": gettext_lazy("Status changed"),
-    "void": gettext_lazy("Voided"),
-    "report": gettext_lazy("Rectification reported"),
-    "close": gettext_lazy("Verified and closed (销号)"),
-    "return": gettext_lazy("Returned"),
-    "evidence.add": gettext_lazy("Evidence attached"),
-    "look_back": gettext_lazy("Look-back check recorded"),
-    "access.denied": gettext_lazy("Refused access attempt"),
-}
-
-
 def _history(obj: Any) -> list[Any]:
-    return labelled_history(obj, _EVENT_LABELS)
+    return object_history(obj)
 
 
 # --- inspections -----------------------------------------------------------------------------

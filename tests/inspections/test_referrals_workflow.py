@@ -178,7 +178,8 @@ def test_the_printable_letter(client, province, logins):
     client.force_login(logins.discipline)
     page = client.get(f"/inspections/clues/referrals/{referral.pk}/letter/").content.decode()
     assert referral.number in page
-    assert "@media print" in page
+    assert "css/referral_letter.css" in page  # the A4 print rules (static/css)
+    assert "data-print" in page
     assert "沈阳市和平区人民法院" in page
     assert "heping法官" in page
     assert "法官接受律师宴请" in page

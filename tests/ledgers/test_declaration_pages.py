@@ -951,8 +951,8 @@ HOME_QUERIES = 12
 SIGN_QUEUE_QUERIES = 6
 # session, user, grants, the campaign, may change, the courts of the filter, the counts per
 # court and department, the awaited stages, who may sign them, the overdue, those awaiting,
-# the history
-PROGRESS_QUERIES = 12
+# the history, and the names it shows (the actors, the courts)
+PROGRESS_QUERIES = 12 + 2
 
 
 def test_campaign_list_queries_are_fixed(client, heping, django_assert_max_num_queries):

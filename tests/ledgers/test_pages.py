@@ -1053,14 +1053,16 @@ def test_quick_inquiry_needs_a_staff_record(web):
 LIST_PAGE_QUERIES = 6
 # A detail page: session, user, role assignments, the record (every relation joined), may
 # change and may manage (one EXISTS each, whatever the status), the history and the
-# attachments; the entries of relatives and departures; the courts served by a departed person.
+# attachments; the entries of relatives and departures; the courts served by a departed person;
+# the names the history shows (integrity/audit/display.py), one query per model named: the
+# actors, the courts, departments and staff members (and the registry's case of an inquiry).
 DETAIL_PAGE_QUERIES = {  # + the ids of the courts below, as for the list
-    "interference": 9,
-    "contacts": 9,
-    "approvals": 9,
-    "reports": 9,
-    "relatives": 10,
-    "departures": 11,
+    "interference": 9 + 5,
+    "contacts": 9 + 4,
+    "approvals": 9 + 4,
+    "reports": 9 + 4,
+    "relatives": 10 + 4,
+    "departures": 11 + 4,
 }
 
 
