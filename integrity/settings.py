@@ -359,11 +359,24 @@ SPECTACULAR_SETTINGS = {
         "CaseTypeEnum": "inspections.api.visits.CASE_TYPES",
         "VisitPlanStatusEnum": "inspections.api.visits.PLAN_STATUSES",
         "VisitMethodEnum": "inspections.api.visits.VISIT_METHODS",
+        # A clue's source and an improper-contact record's clue source would both be named
+        # ClueSourceEnum, one hiding the other (found by tests/api/test_fuzz.py).
+        "ClueSourceEnum": "inspections.models.clues.Clue.Source",
+        "ContactClueSourceEnum": "ledgers.models.contacts.ContactCase.ClueSource",
+        # How a departed staff member was followed up (ledger 4's entries), and how a case was
+        # inquired about (ledger 1).
+        "FollowUpMethodEnum": "ledgers.models.departures.FollowUp.Method",
+        "InterferenceRecordMethodEnum": "ledgers.models.interference.InterferenceRecord.Method",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's 4xx responses with the one error body (integrity/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "integrity.api.schema.error_responses",
+    ],
 }
 
 # --- Regulation deadlines (ledgers/rules.py) --------------------------------------------------

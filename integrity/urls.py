@@ -7,6 +7,9 @@ from integrity.org import views as org_views
 from integrity.web import accounts
 from integrity.web import views as web_views
 
+# Under /api/ an unknown address answers in the API's error format (integrity/api/errors.py).
+handler404 = "integrity.api.errors.not_found"
+
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("me/", web_views.profile, name="profile"),

@@ -58,6 +58,9 @@ def _apply_rules(record: LedgerRecord) -> None:
     # it became known, so that the one- and six-month deadlines run.
     if (
         isinstance(record, RelativePractice)
+        # Without a staff member or court, full_clean says so (the rules need both).
+        and record.staff_id is not None
+        and record.court_id is not None
         and record.relationship in RelativePractice.Relationship.values
         and record.role in RelativePractice.LegalRole.values
         and record.status == record.Status.NOT_REQUIRED

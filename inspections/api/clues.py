@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from integrity.access.models import User
+from integrity.api.fields import IdField
 from integrity.org.models import Court, Department, StaffMember
 from ledgers.api.serializers import (
     DateAwareSerializer,
@@ -60,6 +61,8 @@ class ReferralSerializer(serializers.ModelSerializer):
         source="clue.subject.name", read_only=True, allow_null=True, default=None
     )
     stage_due = serializers.SerializerMethodField()
+    # Empty until the way is chosen (a read-only field would otherwise drop the blank choice).
+    way = serializers.ChoiceField(choices=Referral.Way.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Referral
@@ -181,7 +184,7 @@ CLUE_FILTERS = [
 
 
 class ClueFilterSerializer(serializers.Serializer):
-    court = serializers.IntegerField(required=False)
+    court = IdField(required=False)
     source = serializers.ChoiceField(choices=Clue.Source.choices, required=False)
     status = serializers.ChoiceField(choices=Clue.Status.choices, required=False)
     stage = serializers.ChoiceField(choices=Referral.Stage.choices, required=False)
@@ -313,7 +316,7 @@ REFERRAL_FILTERS = [
 
 
 class ReferralFilterSerializer(serializers.Serializer):
-    court = serializers.IntegerField(required=False)
+    court = IdField(required=False)
     stage = serializers.ChoiceField(choices=Referral.Stage.choices, required=False)
     way = serializers.ChoiceField(choices=Referral.Way.choices, required=False)
     q = serializers.CharField(required=False, allow_blank=True)

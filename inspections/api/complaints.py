@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from integrity.org.models import StaffMember
+from integrity.web.paging import int_param
 from ledgers.api.serializers import VersionSerializer
 
 from ..models import Complaint, ComplaintAttachment, ComplaintMessage, Reporter
@@ -87,6 +88,8 @@ class ComplaintAttachmentSerializer(serializers.ModelSerializer):
 
 
 class ReporterSerializer(serializers.ModelSerializer):
+    # As given, possibly empty: not declared as an e-mail address, which "" is not.
+    email = serializers.CharField(read_only=True)
     anonymous = serializers.SerializerMethodField()
 
     class Meta:
@@ -142,7 +145,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return selectors.complaint_list(
             self.request.user,
             status=wanted if wanted in Complaint.Status.values else "",
-            court=int(court) if court.isdigit() else None,
+            court=int_param(court),
         )
 
     def get_object(self) -> Complaint:

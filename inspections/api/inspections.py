@@ -21,6 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from integrity.access import policy
+from integrity.api.errors import named_in_body
+from integrity.api.fields import IdField
 from integrity.org.models import Court, Department, StaffMember
 from ledgers.api.serializers import (
     AttachmentSerializer,
@@ -172,7 +174,7 @@ INSPECTION_FILTERS = [
 
 
 class InspectionFilterSerializer(serializers.Serializer):
-    court = serializers.IntegerField(required=False)
+    court = IdField(required=False)
     kind = serializers.ChoiceField(choices=Inspection.Kind.choices, required=False)
     status = serializers.ChoiceField(
         choices=[*Inspection.Status.values, selectors.STATUS_VOID], required=False
@@ -439,8 +441,8 @@ class FindingReturnSerializer(VersionSerializer):
 
 
 class FindingFilterSerializer(serializers.Serializer):
-    inspection = serializers.IntegerField(required=False)
-    court = serializers.IntegerField(required=False)
+    inspection = IdField(required=False)
+    court = IdField(required=False)
     status = serializers.ChoiceField(
         choices=[*Finding.Status.values, selectors.STATUS_VOID], required=False
     )
@@ -498,7 +500,9 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         serializer = FindingListSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        inspection = selectors.inspection_get(request.user, data.pop("inspection").pk)
+        named = data.pop("inspection").pk
+        with named_in_body("inspection", named):
+            inspection = selectors.inspection_get(request.user, named)
         fields = {k: v for k, v in data.items() if k in services.FINDING_FIELDS}
         finding = services.finding_create(actor=request.user, inspection=inspection, fields=fields)
         return self._answer(finding, status.HTTP_201_CREATED)

@@ -15,7 +15,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from integrity.api.errors import named_in_body
 from integrity.org.models import Case, Court
+from integrity.web.paging import int_param
 from ledgers.api.serializers import LedgerDateField, VersionSerializer, VoidSerializer
 
 from ..models import Questionnaire, SampledCase, Visit, VisitPlan
@@ -268,7 +270,7 @@ class VisitPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return selectors.visit_plan_list(
             self.request.user,
             status=plan_status if plan_status in VisitPlan.Status.values else None,
-            court=int(court) if court and court.isdigit() else None,
+            court=int_param(court),
         ).prefetch_related("courts")
 
     def get_object(self) -> VisitPlan:
@@ -425,7 +427,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         problem = params.get("problem")
         return selectors.visit_list(
             self.request.user,
-            plan=int(plan) if plan and plan.isdigit() else None,
+            plan=int_param(plan),
             problem={"true": True, "false": False}.get((problem or "").lower()),
         )
 
@@ -449,7 +451,9 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        sampled = selectors.sampled_get(request.user, data.pop("sampled").pk)
+        named = data.pop("sampled").pk
+        with named_in_body("sampled", named):
+            sampled = selectors.sampled_get(request.user, named)
         visit = services.visit_create(actor=request.user, sampled=sampled, **data)
         return Response(
             self.get_serializer(self.get_object_by(visit.pk)).data,
@@ -459,7 +463,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_object_by(self, pk: int) -> Visit:
         return selectors.visit_get(self.request.user, pk)
 
-    @extend_schema(request=VersionSerializer, responses=ClueRaisedSerializer)
+    @extend_schema(request=VersionSerializer, responses={201: ClueRaisedSerializer})
     @action(detail=True, methods=["post"])
     def clue(self, request: Request, pk: Any = None) -> Response:
         """转为问题线索: the visit's problem answers become a clue (once per visit)."""

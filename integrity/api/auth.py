@@ -25,6 +25,7 @@ class TokenView(ObtainAuthToken):
             {"username": serializers.CharField(), "password": serializers.CharField()},
         ),
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        auth=[],  # the exchange itself needs no credentials
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

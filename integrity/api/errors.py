@@ -3,12 +3,16 @@
 {"error": {"status": 404, "code": "not_found", "message": "…", "fields": {…}}}
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions
+from rest_framework.relations import PrimaryKeyRelatedField
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -18,6 +22,20 @@ from integrity.concurrency import StaleEdit
 class Conflict(exceptions.APIException):
     status_code = 409
     default_code = "stale"
+
+
+@contextmanager
+def named_in_body(field: str, pk: Any) -> Iterator[None]:
+    """An object the request body names by id that lies outside the caller's scope reads like
+    a missing one: the same 400 as DRF's ``PrimaryKeyRelatedField`` gives for an unknown id, not
+    a 404 that would tell the caller that the object exists."""
+    try:
+        yield
+    except Http404:
+        message = str(PrimaryKeyRelatedField.default_error_messages["does_not_exist"])
+        raise exceptions.ValidationError(
+            {field: [message.format(pk_value=pk)]}, code="does_not_exist"
+        ) from None
 
 
 def _first_code(detail: Any) -> str:
@@ -61,3 +79,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         }
     }
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: an address no view answers gets, under /api/, the API's one error format
+    (an id that is not a number, a misspelt path), elsewhere Django's page."""
+    if not request.path.startswith("/api/"):
+        return defaults.page_not_found(request, exception)
+    body = {
+        "error": {
+            "status": 404,
+            "code": "not_found",
+            "message": str(exceptions.NotFound.default_detail),
+            "fields": {},
+        }
+    }
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})

@@ -36,12 +36,18 @@ class KeysetPage:
         return self.link("before", self.prev_before)
 
 
+# The largest id (a 64-bit BigAutoField, on SQLite and PostgreSQL alike): a larger number in a
+# query would overflow the database's integer and fail the query instead of matching nothing.
+MAX_ID = 2**63 - 1
+
+
 def int_param(value: str | None) -> int | None:
     """An integer query parameter (an id); anything else is None, never an error."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is None or abs(number) <= MAX_ID else None
 
 
 def keyset_page(

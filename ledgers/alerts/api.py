@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from integrity.api.fields import IdField
 from integrity.api.pagination import IdCursorPagination
 from ledgers.api.serializers import LedgerDateField, VersionSerializer
 
@@ -40,7 +41,9 @@ class AlertSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(
         source="case.number", read_only=True, allow_null=True, default=None
     )
-    handled_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    handled_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Alert
@@ -111,7 +114,7 @@ class AlertFilterSerializer(serializers.Serializer):
         choices=[*Alert.Status.values, ALL], required=False, allow_blank=True
     )
     severity = serializers.ChoiceField(choices=Alert.Severity.choices, required=False)
-    court = serializers.IntegerField(required=False)
+    court = IdField(required=False)
     weaker = serializers.BooleanField(required=False, default=False)
     case = serializers.CharField(required=False, allow_blank=True)
     q = serializers.CharField(required=False, allow_blank=True)

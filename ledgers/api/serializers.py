@@ -133,6 +133,16 @@ class VoidSerializer(VersionSerializer):
     reason = serializers.CharField()
 
 
+def update_serializer(serializer_class: type[LedgerSerializer]) -> type[LedgerSerializer]:
+    """What an update sends (for the schema): the record's fields and the ``version``."""
+    name = serializer_class.__name__.removesuffix("Serializer")
+    return type(
+        f"{name}UpdateSerializer",
+        (serializer_class,),
+        {"version": serializers.IntegerField(help_text=VersionSerializer.version_help)},
+    )
+
+
 def transition_serializer(spec: LedgerSpec) -> type[serializers.Serializer]:
     steps = TRANSITIONS.get(spec.model, ())
     targets = sorted({step.target for step in steps})

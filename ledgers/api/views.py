@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -36,6 +36,20 @@ FILTER_PARAMETERS = [
         "voided", OpenApiTypes.STR, enum=["", "include", "only"], description="Voided records"
     ),
 ]
+
+
+# What an attachment is served as: the types ledgers/filetypes.py recognises.
+ATTACHMENT_MIME_TYPES = (
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/tiff",
+    "audio/wav",
+    "audio/mpeg",
+    "audio/mp4",
+    "audio/amr",
+    "audio/ogg",
+)
 
 
 class HistorySerializer(serializers.serializers.ModelSerializer):
@@ -91,7 +105,6 @@ class LedgerViewSet(
         )
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None)
     def update(self, request: Request, pk: Any = None, partial: bool = False) -> Response:
         record = self.get_object()
         version = serializers.VersionSerializer(data=request.data)
@@ -133,17 +146,19 @@ class LedgerViewSet(
         return Response(self.get_serializer(record).data)
 
     @extend_schema(responses=HistorySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request: Request, pk: Any = None) -> Response:
         """The record's trail in the audit chain, newest first."""
         record = self.get_object()
         return Response(HistorySerializer(selectors.history_of(record), many=True).data)
 
+    @extend_schema(methods=["GET"], responses=serializers.AttachmentSerializer(many=True))
     @extend_schema(
+        methods=["POST"],
         request={"multipart/form-data": serializers.AttachmentUploadSerializer},
-        responses=serializers.AttachmentSerializer(many=True),
+        responses={201: serializers.AttachmentSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def attachments(self, request: Request, pk: Any = None) -> Response:
         """List the record's attachments, or upload one (multipart ``file``)."""
         record = self.get_object()
@@ -162,7 +177,7 @@ class LedgerViewSet(
         rows = selectors.attachments_of(record)
         return Response(serializers.AttachmentSerializer(rows, many=True).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, mime): OpenApiTypes.BINARY for mime in ATTACHMENT_MIME_TYPES})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<aid>\d+)")
     def attachment(self, request: Request, pk: Any = None, aid: Any = None) -> FileResponse:
         """Download one attachment; downloads of a confidential record are audited."""
@@ -182,7 +197,7 @@ class LedgerViewSet(
 class EntriesMixin:
     """Reminder talks of a relatives record, follow-ups of a departure record."""
 
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def entries(self, request: Request, pk: Any = None) -> Response:
         record = self.get_object()
         serializer_class = serializers.child_serializer(self.spec)
@@ -200,17 +215,31 @@ def _viewset(spec: LedgerSpec) -> type[LedgerViewSet]:
     bases: tuple[type, ...] = (LedgerViewSet,)
     if spec.child is not None:
         bases = (EntriesMixin, LedgerViewSet)
-    return type(
+    serializer_class = serializers.ledger_serializer(spec)
+    viewset = type(
         f"{spec.model.__name__}ViewSet",
         bases,
         {
             "spec": spec,
-            "serializer_class": serializers.ledger_serializer(spec),
+            "serializer_class": serializer_class,
             "transition_class": serializers.transition_serializer(spec),
             "queryset": spec.model.objects.all(),
             "__doc__": f"{spec.model._meta.verbose_name_plural}: " + (LedgerViewSet.__doc__ or ""),
         },
     )
+    # An update sends the record's fields with the version it is based on.
+    update = serializers.update_serializer(serializer_class)
+    schemas: dict[str, Any] = {
+        "update": extend_schema(request=update),
+        "partial_update": extend_schema(request=update),
+    }
+    child = serializers.child_serializer(spec)
+    if child is not None:
+        schemas["entries"] = [
+            extend_schema(methods=["GET"], responses=child(many=True)),
+            extend_schema(methods=["POST"], request=child, responses={201: child}),
+        ]
+    return extend_schema_view(**schemas)(viewset)
 
 
 VIEWSETS = {spec.slug: _viewset(spec) for spec in SPECS}

@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from integrity.api.fields import IdField
 from integrity.org.models import Court
 from integrity.web.paging import int_param
 from ledgers.api.serializers import DateAwareSerializer, LedgerDateField, VersionSerializer
@@ -96,7 +97,7 @@ class CampaignFilterSerializer(serializers.Serializer):
         required=False,
     )
     kind = serializers.ChoiceField(choices=Campaign.Kind.choices, required=False)
-    court = serializers.IntegerField(required=False)
+    court = IdField(required=False)
 
 
 class CountsSerializer(serializers.Serializer):
@@ -422,7 +423,7 @@ class FileSerializer(VersionSerializer):
     )
     relatives = RelativeSerializer(many=True, required=False, default=list)
     inquiries = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         default=list,
         help_text="Ids of the filer's own inquiry records dated in the period",
@@ -442,9 +443,9 @@ class ReturnSerializer(VersionSerializer):
 
 
 class DeclarationFilterSerializer(serializers.Serializer):
-    campaign = serializers.IntegerField(required=False)
+    campaign = IdField(required=False)
     status = serializers.ChoiceField(choices=Declaration.Status.choices, required=False)
-    court = serializers.IntegerField(required=False)
+    court = IdField(required=False)
     mine = serializers.BooleanField(required=False, default=False)
     awaiting_me = serializers.BooleanField(required=False, default=False)
 

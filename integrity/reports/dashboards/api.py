@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -164,13 +166,29 @@ _PARAMETERS = [
 ]
 
 
+class OneObjectSchema(AutoSchema):
+    """The dashboard answers its ``list`` route with one object, not an array of them."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+
 class DashboardViewSet(viewsets.ViewSet):
     """The dashboard's figures: per ledger by court, month and category; interference by
     regulation and nature; relatives practising law and recusal; zero reports; rectification;
     dispositions by the four forms. Sections the caller's roles do not reach are null. Plain
     staff get 404, as for any unknown address."""
 
-    @extend_schema(parameters=_PARAMETERS, responses=DashboardSerializer)
+    schema = OneObjectSchema()
+
+    @extend_schema(
+        parameters=_PARAMETERS,
+        # The error body is added with the other errors (integrity/api/schema.py).
+        responses={
+            200: DashboardSerializer,
+            404: OpenApiResponse(description=_("The caller's roles have no dashboard.")),
+        },
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = request.user
         if not figures.may_see_dashboard(user):

@@ -78,7 +78,8 @@ class ExportJobSerializer(serializers.ModelSerializer):
     def get_error(self, job: ExportJob) -> str:
         return gettext(job.error) if job.error else ""
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # A path on this site, null until the file can be downloaded.
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_download_url(self, job: ExportJob) -> str | None:
         if job.status != ExportJob.Status.DONE or services.is_expired(job):
             return None

@@ -1,0 +1,482 @@
+"""The world the API fuzzing (test_fuzz.py) runs in, built once for a module.
+
+The courts of tests/conftest.py's ``province``: 辽宁高院 (辽) → 沈阳中院 (辽01) → 和平 (辽0102) and
+沈河 (辽0103); 大连中院 (辽02) → 中山 (辽0202). One login per role, placed as in the demo:
+
+- ``staff``: the judge of 和平 民一庭 (the subject of the records at 和平);
+- ``officer``: discipline officer of 和平; ``chief``: chief of 和平 民一庭;
+- ``leader``: 沈阳中院, covering the courts below; ``discipline``: likewise;
+- ``supervisor`` and ``admin``: the high court, covering the province.
+
+Every kind of object the API serves exists at 和平 (within every role's courts; the records are
+the staff member's own) and at 大连 (within the supervisor's and the administrator's only), so
+that the fuzzed ids reach objects in and out of scope; what belongs to a login (notifications,
+export jobs, import jobs of those who may import) exists for the logins and for another one.
+
+Used by test_fuzz.py and test_fuzz_regressions.py through fuzzing.world_for_module.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import Workbook
+from rest_framework.authtoken.models import Token
+
+from inspections.models import Finding, Inspection, TeamMember
+from inspections.services import clues as clue_services
+from inspections.services import complaints as complaint_services
+from inspections.services import inspections as inspection_services
+from inspections.services import referrals as referral_services
+from inspections.services import visits as visit_services
+from integrity.access.models import Role, RoleAssignment, User
+from integrity.notify.models import Notification
+from integrity.org import services as org_services
+from integrity.org.models import Case, CaseParty, Court
+from integrity.reports.imports import services as import_services
+from integrity.reports.models import ExportJob
+from ledgers import services as ledger_services
+from ledgers.alerts.models import Alert
+from ledgers.alerts.services import Finding as ConflictFinding
+from ledgers.alerts.services import raise_alerts
+from ledgers.conflicts import Rule
+from ledgers.declarations import services as declaration_services
+from ledgers.models import Campaign, Declaration
+from ledgers.selectors import attachments_of
+from ledgers.specs import SPECS
+
+from ..factories import DepartmentFactory, StaffMemberFactory, make_court
+
+ROLES = ("staff", "officer", "chief", "leader", "supervisor", "discipline", "admin")
+# Where each role's login sits: (court key, the court's trial department?, covers below?).
+PLACES = {
+    "staff": ("heping", False, False),
+    "officer": ("heping", False, False),
+    "chief": ("heping", True, False),
+    "leader": ("shenyang", False, True),
+    "supervisor": ("high", False, True),
+    "discipline": ("shenyang", False, True),
+    "admin": ("high", False, True),
+}
+# The two courts every kind of object exists at.
+SITES = ("heping", "dalian")
+PDF = b"%PDF-1.4\n% fuzz evidence\n" + b"0" * 64
+DAY = datetime.date(2025, 3, 5)
+_serial = itertools.count(1)
+
+
+@dataclass
+class World:
+    courts: dict[str, Court]
+    users: dict[str, User]
+    tokens: dict[str, str]
+    # ids[kind]: the ids of every object of that kind
+    ids: dict[str, list[int]] = field(default_factory=dict)
+    # at[kind][site]: the id of the (first) object of that kind at 和平 or 大连
+    at: dict[str, dict[str, int]] = field(default_factory=dict)
+    # own[kind][role]: the id of the role's login's own object (notifications, jobs)
+    own: dict[str, dict[str, int]] = field(default_factory=dict)
+    models: dict[str, type] = field(default_factory=dict)
+
+    def add(self, kind: str, obj: Any, site: str | None = None, role: str | None = None) -> None:
+        self.ids.setdefault(kind, []).append(obj.pk)
+        self.models[kind] = type(obj)
+        if site is not None:
+            self.at.setdefault(kind, {}).setdefault(site, obj.pk)
+        if role is not None:
+            self.own.setdefault(kind, {})[role] = obj.pk
+
+
+def _upload(name: str = "证据.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _workbook() -> SimpleUploadedFile:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "工号"])
+    sheet.append(["张三", "F00001"])
+    data = io.BytesIO()
+    book.save(data)
+    return SimpleUploadedFile(
+        "名册.xlsx",
+        data.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _login(username: str, staff: Any) -> User:
+    user = User(username=username, staff=staff)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _ledger_fields(slug: str, court: Court, department: Any, staff: Any) -> dict[str, Any]:
+    number = f"(2025){court.code}民初1号"
+    values = {
+        "interference": {
+            "regulation": "internal",
+            "report_form": "three_rules",
+            "case_number": number,
+            "case_stage": "trial",
+            "interferer_kind": "internal",
+            "interferer_name": "王某",
+            "occurred_on": DAY,
+            "method": "phone",
+            "content": "打听案情",
+        },
+        "contacts": {
+            "counterpart_type": "lawyer",
+            "counterpart_name": "赵律师",
+            "counterpart_firm": "辽宁正义律师事务所",
+            "case_number": number,
+            "behaviour": "gifts",
+            "occurred_on": DAY,
+            "description": "接受宴请",
+            "clue_source": "public_report",
+        },
+        "approvals": {
+            "counterpart_type": "party",
+            "counterpart_name": "钱某",
+            "case_number": number,
+            "planned_on": DAY,
+            "place": "某茶馆",
+            "purpose": "同学聚会",
+        },
+        "reports": {
+            "counterpart_type": "lawyer",
+            "counterpart_name": "孙律师",
+            "counterpart_firm": "辽宁正义律师事务所",
+            "case_number": number,
+            "contact_on": DAY,
+            "reported_on": DAY + datetime.timedelta(days=1),
+            "place": "超市",
+            "circumstances": "偶遇寒暄",
+        },
+        "relatives": {
+            "relative_name": "李某",
+            "relationship": "spouse",
+            "law_firm": "辽宁正义律师事务所",
+            "firm_area": court,
+            "role": "partner",
+            "reported_on": DAY,
+        },
+        "departures": {
+            "left_on": DAY,
+            "how": "resigned",
+            "last_post": "judge",
+            "last_grade": "senior_4",
+            "served_courts": [court],
+            "current_employer": "某科技公司",
+        },
+    }[slug]
+    return {"court": court, "department": department, "staff": staff, **values}
+
+
+def _tree() -> tuple[dict[str, Court], dict[str, Any], dict[str, Any]]:
+    high = make_court("辽宁省高级人民法院", "辽", Court.Level.HIGH)
+    shenyang = make_court("沈阳市中级人民法院", "辽01", Court.Level.INTERMEDIATE, high)
+    dalian = make_court("大连市中级人民法院", "辽02", Court.Level.INTERMEDIATE, high)
+    courts = {
+        "high": high,
+        "shenyang": shenyang,
+        "heping": make_court("沈阳市和平区人民法院", "辽0102", parent=shenyang),
+        "shenhe": make_court("沈阳市沈河区人民法院", "辽0103", parent=shenyang),
+        "dalian": dalian,
+        "zhongshan": make_court("大连市中山区人民法院", "辽0202", parent=dalian),
+    }
+    departments, judges = {}, {}
+    for key, court in courts.items():
+        departments[key] = DepartmentFactory(court=court, name="民事审判第一庭")
+        judges[key] = StaffMemberFactory(
+            court=court, department=departments[key], name=f"{key}法官"
+        )
+    return courts, departments, judges
+
+
+def build() -> World:
+    today = timezone.localdate()
+    courts, departments, judges = _tree()
+
+    users: dict[str, User] = {}
+    for role in ROLES:
+        key, in_department, covers = PLACES[role]
+        staff = judges[key]
+        if role != Role.STAFF:
+            staff = StaffMemberFactory(
+                court=courts[key], department=departments[key], name=f"{role}登录", post="clerk"
+            )
+        users[role] = _login(f"fuzz-{role}", staff)
+        RoleAssignment.objects.create(
+            user=users[role],
+            role=role,
+            court=courts[key],
+            department=departments[key] if in_department else None,
+            covers_subordinates=covers,
+        )
+    # Another login at 大连, for the objects that belong to a login.
+    other = _login(
+        "fuzz-other",
+        StaffMemberFactory(court=courts["dalian"], department=departments["dalian"], post="clerk"),
+    )
+    RoleAssignment.objects.create(user=other, role=Role.OFFICER, court=courts["dalian"])
+    tokens = {role: Token.objects.create(user=user).key for role, user in users.items()}
+    world = World(courts=courts, users=users, tokens=tokens)
+    for role, user in users.items():
+        world.add("user", user, site="heping" if role == "officer" else None, role=role)
+    world.add("user", other, site="dalian")
+    for key in ("heping", "dalian", "high", "shenyang"):
+        world.add("court", courts[key], site=key)
+        world.add("department", departments[key], site=key)
+        world.add("staff", judges[key], site=key)
+
+    for key in SITES:
+        court, department, judge = courts[key], departments[key], judges[key]
+        # The registry: a case the judge presides over, closed recently (for the visits).
+        case = org_services.case_save(
+            actor=None,
+            number=f"(2025){court.code}民初1号",
+            court=court,
+            department=department,
+            case_type=Case.Type.CIVIL,
+            cause="民间借贷纠纷",
+            filed_on=today - datetime.timedelta(days=90),
+            closed_on=today - datetime.timedelta(days=10),
+            presiding_judge=judge,
+        )
+        org_services.case_party_save(
+            actor=None, case=case, name=f"{key}原告", role=CaseParty.Role.PLAINTIFF
+        )
+        world.add("case", case, site=key)
+
+        # The six ledgers, each record about the judge, with a file attached.
+        for spec in SPECS:
+            record = ledger_services.ledger_create(
+                actor=None,
+                model=spec.model,
+                fields=_ledger_fields(spec.slug, court, department, judge),
+            )
+            attachment = ledger_services.attachment_add(actor=None, record=record, upload=_upload())
+            world.add(f"ledger:{spec.slug}", record, site=key)
+            world.add(f"ledger:{spec.slug}:attachment", attachment, site=key)
+        # Early warning: the judge sits on a case in which a declared relative acts.
+        raise_alerts(
+            [
+                ConflictFinding(
+                    Rule.PANEL_WITHDRAWAL,
+                    f"fuzz:{key}",
+                    court_id=court.pk,
+                    department_id=department.pk,
+                    subject_id=judge.pk,
+                    case_id=case.pk,
+                    strength="licence",
+                    facts={
+                        "case": case.number,
+                        "agent": "李明",
+                        "law_firm": "辽宁正义律师事务所",
+                        "licence": "",
+                        "capacity": "agent",
+                        "agent_kind": "lawyer",
+                        "match": "licence",
+                        "staff": judge.name,
+                        "relative": "李明",
+                        "relationship": "spouse",
+                        "presiding": True,
+                    },
+                )
+            ]
+        )
+        world.add("alert", Alert.objects.get(key=f"fuzz:{key}"), site=key)
+
+        # Declarations: a relatives campaign and a 三个规定 campaign of the court.
+        for kind, title in (
+            (Campaign.Kind.RELATIVES, "近亲属从事律师职业报告"),
+            (Campaign.Kind.THREE_RULES, "三个规定报告"),
+        ):
+            campaign = declaration_services.campaign_open(
+                actor=None,
+                kind=kind,
+                title=f"{key}{title}",
+                court=court,
+                covers_subordinates=False,
+                period_start=today.replace(month=1, day=1),
+                period_end=today.replace(month=12, day=31),
+                due_on=today + datetime.timedelta(days=30),
+            )
+            world.add("campaign", campaign, site=key)
+            declaration = Declaration.objects.get(campaign=campaign, staff=judge)
+            world.add("declaration", declaration, site=key)
+
+        # Supervision: an inspection the court organises of itself, a finding about the judge
+        # reported with an evidence file.
+        inspection = inspection_services.inspection_create(
+            actor=None,
+            fields={
+                "court": court,
+                "number": f"{court.code}督〔2026〕{next(_serial)}号",
+                "title": f"{key}司法巡查",
+                "kind": Inspection.Kind.ROUTINE,
+                "starts_on": today - datetime.timedelta(days=5),
+                "ends_on": today + datetime.timedelta(days=25),
+                "scope": "三个规定落实情况",
+            },
+            targets=[(court, None)],
+            team=[(users["supervisor"], TeamMember.Function.LEADER)],
+        )
+        inspection = inspection_services.inspection_transition(
+            actor=None,
+            inspection=inspection,
+            version=inspection.version,
+            target=Inspection.Status.IN_PROGRESS,
+        )
+        world.add("inspection", inspection, site=key)
+        finding = inspection_services.finding_create(
+            actor=None,
+            inspection=inspection,
+            fields={
+                "court": court,
+                "department": department,
+                "responsible_staff": judge,
+                "category": Finding.Category.THREE_RULES,
+                "severity": Finding.Severity.MINOR,
+                "description": "过问案件未登记",
+                "rectification_required": "补登记",
+                "deadline": today + datetime.timedelta(days=30),
+            },
+        )
+        report = inspection_services.finding_report(
+            actor=None,
+            finding=finding,
+            version=finding.version,
+            measures="已补登记",
+            completed_on=today,
+            evidence=[(_upload(), "整改材料")],
+        )
+        world.add("finding", finding, site=key)
+        world.add("finding:evidence", attachments_of(report).get(), site=key)
+
+        # Follow-up visits: the court's questionnaire and plan, its sample drawn, one visit.
+        questionnaire = visit_services.questionnaire_create(
+            actor=None, court=court, name=f"{key}廉政回访问卷"
+        )
+        world.add("questionnaire", questionnaire, site=key)
+        plan = visit_services.visit_plan_create(
+            actor=None,
+            court=court,
+            title=f"{key}廉政回访",
+            courts=[court],
+            closed_from=today - datetime.timedelta(days=60),
+            closed_to=today,
+            sample_size=1,
+            questionnaire=questionnaire,
+        )
+        plan = visit_services.visit_plan_draw(actor=None, plan=plan, version=plan.version, seed=7)
+        world.add("visit_plan", plan, site=key)
+        sampled = plan.sample.get()
+        world.add("sampled", sampled, site=key)
+        visit = visit_services.visit_create(
+            actor=None,
+            sampled=sampled,
+            respondent_kind="party",
+            respondent_name=f"{key}原告",
+            method="phone",
+            visited_on=today - datetime.timedelta(days=1),
+            answers={
+                "gifts": "yes",
+                "meals": "no",
+                "private_meetings": "no",
+                "delays": "no",
+                "fairness": questionnaire.questions[4]["choices"][0],
+                "comments": "",
+            },
+        )
+        world.add("visit", visit, site=key)
+
+        # Clues: one with evidence, not referred; another referred to the discipline team.
+        clue = clue_services.clue_create(
+            actor=None,
+            fields={
+                "court": court,
+                "department": department,
+                "subject": judge,
+                "summary": "反映法官与律师私下会见",
+                "source": "direct",
+                "received_on": today - datetime.timedelta(days=3),
+            },
+        )
+        world.add("clue", clue, site=key)
+        clue_services.clue_attachment_add(actor=None, clue=clue, upload=_upload())
+        referred = clue_services.clue_create(
+            actor=None,
+            fields={
+                "court": court,
+                "department": department,
+                "subject": judge,
+                "summary": "反映法官收受购物卡",
+                "source": "letter",
+                "received_on": today - datetime.timedelta(days=20),
+            },
+        )
+        world.add("clue", referred, site=key)
+        world.add(
+            "referral",
+            referral_services.referral_create(
+                actor=None, clue=referred, referred_on=today - datetime.timedelta(days=2)
+            ),
+            site=key,
+        )
+
+        # A public complaint about the judge, with contact details and a file.
+        complaint, _code = complaint_services.complaint_submit(
+            fields={
+                "court": court,
+                "department": department,
+                "subject_name": judge.name,
+                "account": "开庭前看到法官与对方律师一同吃饭。",
+            },
+            contact={"name": "刘某某", "phone": "13800000000", "relation": "原告"},
+            uploads=[_upload()],
+        )
+        world.add("complaint", complaint, site=key)
+
+    # What belongs to a login: a notification, an export job and a checked import of the
+    # staff roster, for each login and for the other one at 大连.
+    roles = {user.pk: role for role, user in users.items()}
+    for user in (*users.values(), other):
+        court = user.staff.court
+        role = roles.get(user.pk)
+        world.add(
+            "notification",
+            Notification.objects.create(
+                recipient=user.staff,
+                court=court,
+                kind="fuzz.test",
+                key=f"fuzz:{user.username}",
+                url="/ledgers/",
+            ),
+            role=role,
+        )
+        world.add(
+            "export",
+            ExportJob.objects.create(
+                created_by=user, court=court, source="ledger:relatives", format="csv"
+            ),
+            role=role,
+        )
+    for role in ("officer", "admin"):
+        job = import_services.import_upload(actor=users[role], target="staff", upload=_workbook())
+        world.add("import", job, role=role)
+    job = import_services.import_upload(actor=other, target="staff", upload=_workbook())
+    world.add("import", job)
+    # The inquiries a staff member may declare in a 三个规定 report: ledger 1's records.
+    world.ids["inquiry"] = world.ids["ledger:interference"]
+    world.at["inquiry"] = world.at["ledger:interference"]
+    world.models["inquiry"] = world.models["ledger:interference"]
+    return world
