@@ -2,6 +2,7 @@
 materialised paths are real."""
 
 import itertools
+from typing import Any
 
 import factory
 from factory.django import DjangoModelFactory
@@ -89,3 +90,11 @@ def assign(
     )
     policy.forget(user)
     return assignment
+
+
+def login_without_password(username: str, staff: Any) -> User:
+    """A login for ``staff`` that tests sign in with force_login or a token, never a password."""
+    user = User(username=username, staff=staff)
+    user.set_unusable_password()
+    user.save()
+    return user

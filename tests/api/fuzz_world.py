@@ -51,7 +51,13 @@ from ledgers.models import Campaign, Declaration
 from ledgers.selectors import attachments_of
 from ledgers.specs import SPECS
 
-from ..factories import DepartmentFactory, StaffMemberFactory, make_court
+from ..factories import (
+    DepartmentFactory,
+    StaffMemberFactory,
+    login_without_password,
+    make_court,
+)
+from ..ledgers.test_pages import record_values
 
 ROLES = ("staff", "officer", "chief", "leader", "supervisor", "discipline", "admin")
 # Where each role's login sits: (court key, the court's trial department?, covers below?).
@@ -112,72 +118,11 @@ def _workbook() -> SimpleUploadedFile:
 
 
 def _login(username: str, staff: Any) -> User:
-    user = User(username=username, staff=staff)
-    user.set_unusable_password()
-    user.save()
-    return user
+    return login_without_password(username, staff)
 
 
 def _ledger_fields(slug: str, court: Court, department: Any, staff: Any) -> dict[str, Any]:
-    number = f"(2025){court.code}民初1号"
-    values = {
-        "interference": {
-            "regulation": "internal",
-            "report_form": "three_rules",
-            "case_number": number,
-            "case_stage": "trial",
-            "interferer_kind": "internal",
-            "interferer_name": "王某",
-            "occurred_on": DAY,
-            "method": "phone",
-            "content": "打听案情",
-        },
-        "contacts": {
-            "counterpart_type": "lawyer",
-            "counterpart_name": "赵律师",
-            "counterpart_firm": "辽宁正义律师事务所",
-            "case_number": number,
-            "behaviour": "gifts",
-            "occurred_on": DAY,
-            "description": "接受宴请",
-            "clue_source": "public_report",
-        },
-        "approvals": {
-            "counterpart_type": "party",
-            "counterpart_name": "钱某",
-            "case_number": number,
-            "planned_on": DAY,
-            "place": "某茶馆",
-            "purpose": "同学聚会",
-        },
-        "reports": {
-            "counterpart_type": "lawyer",
-            "counterpart_name": "孙律师",
-            "counterpart_firm": "辽宁正义律师事务所",
-            "case_number": number,
-            "contact_on": DAY,
-            "reported_on": DAY + datetime.timedelta(days=1),
-            "place": "超市",
-            "circumstances": "偶遇寒暄",
-        },
-        "relatives": {
-            "relative_name": "李某",
-            "relationship": "spouse",
-            "law_firm": "辽宁正义律师事务所",
-            "firm_area": court,
-            "role": "partner",
-            "reported_on": DAY,
-        },
-        "departures": {
-            "left_on": DAY,
-            "how": "resigned",
-            "last_post": "judge",
-            "last_grade": "senior_4",
-            "served_courts": [court],
-            "current_employer": "某科技公司",
-        },
-    }[slug]
-    return {"court": court, "department": department, "staff": staff, **values}
+    return {"court": court, "department": department, "staff": staff, **record_values(slug, court)}
 
 
 def _tree() -> tuple[dict[str, Court], dict[str, Any], dict[str, Any]]:

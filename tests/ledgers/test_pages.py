@@ -94,9 +94,14 @@ def place(province, key: str = "heping") -> dict[str, Any]:
 def ledger_fields(slug: str, province, key: str = "heping", **overrides: Any) -> dict[str, Any]:
     """A valid record of ledger ``slug`` at ``key``, as the services take it."""
     where = place(province, key)
-    court = where["court"]
+    return {**where, **record_values(slug, where["court"]), **overrides}
+
+
+def record_values(slug: str, court) -> dict[str, Any]:
+    """The fields of a valid record of ledger ``slug`` at ``court`` other than where it is
+    (court, department, staff); the access matrix and the API fuzzing build theirs from it."""
     number = f"(2025){court.code}民初1号"
-    values = {
+    return {
         "interference": {
             "regulation": "internal",
             "report_form": "three_rules",
@@ -153,7 +158,6 @@ def ledger_fields(slug: str, province, key: str = "heping", **overrides: Any) ->
             "current_employer": "某科技公司",
         },
     }[slug]
-    return {**where, **values, **overrides}
 
 
 def dated(slug: str, day: datetime.date) -> dict[str, Any]:
