@@ -505,12 +505,11 @@ class Client:
             return None
         elapsed = time.perf_counter() - started
         error = ""
-        if reply.status in tuple(expect):
-            pass
-        elif reply.status >= 400:
-            error = f"{method} {path}: HTTP {reply.status}"
-        elif 300 <= reply.status < 400 and "/accounts/login/" in reply.location:
-            error = f"{method} {path}: redirected to the login page"
+        if reply.status not in tuple(expect):
+            if reply.status >= 400:
+                error = f"{method} {path}: HTTP {reply.status}"
+            elif 300 <= reply.status < 400 and "/accounts/login/" in reply.location:
+                error = f"{method} {path}: redirected to the login page"
         self.samples.append(Sample(group, elapsed, reply.status, error))
         return None if error else reply
 

@@ -20,14 +20,12 @@ login at 沈阳 and for another login at 和平 and at 大连 (``World.personal`
 from __future__ import annotations
 
 import datetime
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from inspections.models import Finding, Inspection, IntegrityFile, TeamMember
+from inspections.models import Finding, Inspection, IntegrityFile
 from inspections.services import clues as clue_services
 from inspections.services import complaints as complaint_services
 from inspections.services import inspections as inspection_services
@@ -35,14 +33,9 @@ from inspections.services import referrals as referral_services
 from inspections.services import visits as visit_services
 from integrity.access.models import Role, RoleAssignment, User
 from integrity.notify.models import Notification
-from integrity.org import services as org_services
-from integrity.org.models import Case, CaseParty, Court
+from integrity.org.models import Court
 from integrity.reports.models import ExportJob, ImportJob
 from ledgers import services as ledger_services
-from ledgers.alerts.models import Alert
-from ledgers.alerts.services import Finding as ConflictFinding
-from ledgers.alerts.services import raise_alerts
-from ledgers.conflicts import Rule
 from ledgers.declarations import services as declaration_services
 from ledgers.models import Campaign, Declaration
 from ledgers.selectors import attachments_of
@@ -55,6 +48,14 @@ from ..factories import (
     make_court,
 )
 from ..ledgers.test_pages import record_values
+from ..world_parts import (
+    inspection_of,
+    panel_alert,
+    pdf_upload,
+    registry_case,
+    reported_finding,
+    running_inspection,
+)
 
 RELATIONS = ("own", "below", "neighbour")
 # Where the objects of each relation live (keys of World.courts).
@@ -65,9 +66,7 @@ ROLES = tuple(Role.values)
 # and the chief's (one department).
 COVERS = {role: role not in (Role.STAFF, Role.CHIEF) for role in ROLES}
 LEDGER_SLUGS = tuple(spec.slug for spec in SPECS)
-PDF = b"%PDF-1.4\n% matrix evidence\n" + b"0" * 64
 DAY = datetime.date(2025, 3, 5)
-_serial = itertools.count(1)
 
 
 @dataclass
@@ -99,10 +98,6 @@ class World:
         return next(
             judge for judge in self.objects["staff"].values() if judge.court_id == obj.court_id
         )
-
-
-def _upload(name: str = "证据.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 def _login(username: str, staff: Any) -> User:
@@ -182,20 +177,7 @@ def build() -> World:
         put("integrity_file", relation, IntegrityFile.objects.get(pk=judge.pk))
 
         # The registry: a case the judge presides over, closed recently (for the visits).
-        case = org_services.case_save(
-            actor=None,
-            number=f"(2025){court.code}民初1号",
-            court=court,
-            department=department,
-            case_type=Case.Type.CIVIL,
-            cause="民间借贷纠纷",
-            filed_on=today - datetime.timedelta(days=90),
-            closed_on=today - datetime.timedelta(days=10),
-            presiding_judge=judge,
-        )
-        org_services.case_party_save(
-            actor=None, case=case, name=f"{key}原告", role=CaseParty.Role.PLAINTIFF
-        )
+        case = registry_case(key, court, department, judge, today)
         put("case", relation, case)
 
         # The six ledgers, each record about the judge, with a file attached.
@@ -206,38 +188,14 @@ def build() -> World:
                 model=spec.model,
                 fields=_ledger_fields(slug, court, department, judge),
             )
-            attachment = ledger_services.attachment_add(actor=None, record=record, upload=_upload())
+            attachment = ledger_services.attachment_add(
+                actor=None, record=record, upload=pdf_upload()
+            )
             put(f"ledger:{slug}", relation, record)
             world.files[(record._meta.label, record.pk)] = attachment
 
         # Early warning: the judge sits on a case in which a declared relative acts.
-        raise_alerts(
-            [
-                ConflictFinding(
-                    Rule.PANEL_WITHDRAWAL,
-                    f"matrix:{key}",
-                    court_id=court.pk,
-                    department_id=department.pk,
-                    subject_id=judge.pk,
-                    case_id=case.pk,
-                    strength="licence",
-                    facts={
-                        "case": case.number,
-                        "agent": "李明",
-                        "law_firm": "辽宁正义律师事务所",
-                        "licence": "",
-                        "capacity": "agent",
-                        "agent_kind": "lawyer",
-                        "match": "licence",
-                        "staff": judge.name,
-                        "relative": "李明",
-                        "relationship": "spouse",
-                        "presiding": True,
-                    },
-                )
-            ]
-        )
-        put("alert", relation, Alert.objects.get(key=f"matrix:{key}"))
+        put("alert", relation, panel_alert(f"matrix:{key}", court, department, judge, case))
 
         # Declarations: a campaign of the court, the judge's declaration in it.
         campaign = declaration_services.campaign_open(
@@ -255,72 +213,23 @@ def build() -> World:
 
         # Supervision: an inspection the court organises of itself, a finding about the judge
         # reported with an evidence file.
-        inspection = inspection_services.inspection_create(
-            actor=None,
-            fields={
-                "court": court,
-                "number": f"{court.code}督〔2026〕{next(_serial)}号",
-                "title": f"{key}司法巡查",
-                "kind": Inspection.Kind.ROUTINE,
-                "starts_on": today - datetime.timedelta(days=5),
-                "ends_on": today + datetime.timedelta(days=25),
-                "scope": "三个规定落实情况",
-            },
-            targets=[(court, None)],
-            # A visiting inspector without roles of their own (the logins of the roles stay as
-            # they are: no temporary access for them).
-            team=[(_inspector(key, court, department), TeamMember.Function.LEADER)],
-        )
-        inspection = inspection_services.inspection_transition(
-            actor=None,
-            inspection=inspection,
-            version=inspection.version,
-            target=Inspection.Status.IN_PROGRESS,
-        )
+        # A visiting inspector without roles of their own (the logins of the roles stay as they
+        # are: no temporary access for them).
+        inspection = running_inspection(key, court, _inspector(key, court, department), today)
         put("inspection", relation, inspection)
         put(
             "lookback",
             relation,
-            inspection_services.inspection_create(
-                actor=None,
-                fields={
-                    "court": court,
-                    "number": f"{court.code}督〔2026〕{next(_serial)}号",
-                    "title": f"{key}回头看",
-                    "kind": Inspection.Kind.LOOK_BACK,
-                    "starts_on": today - datetime.timedelta(days=5),
-                    "ends_on": today + datetime.timedelta(days=25),
-                    "scope": "整改落实情况",
-                },
-                targets=[(court, None)],
-                team=[
-                    (_inspector(f"{key}-lookback", court, department), TeamMember.Function.LEADER)
-                ],
+            inspection_of(
+                court,
+                f"{key}回头看",
+                Inspection.Kind.LOOK_BACK,
+                "整改落实情况",
+                _inspector(f"{key}-lookback", court, department),
+                today,
             ),
         )
-        finding = inspection_services.finding_create(
-            actor=None,
-            inspection=inspection,
-            fields={
-                "court": court,
-                "department": department,
-                "responsible_staff": judge,
-                "category": Finding.Category.THREE_RULES,
-                "severity": Finding.Severity.MINOR,
-                "description": "过问案件未登记",
-                "rectification_required": "补登记",
-                "deadline": today + datetime.timedelta(days=30),
-            },
-        )
-        report = inspection_services.finding_report(
-            actor=None,
-            finding=finding,
-            version=finding.version,
-            measures="已补登记",
-            completed_on=today,
-            evidence=[(_upload(), "整改材料")],
-        )
-        finding.refresh_from_db()
+        finding, report = reported_finding(inspection, court, department, judge, today)
         put("finding", relation, finding)
         put(
             "open_finding",
@@ -394,7 +303,7 @@ def build() -> World:
         )
         put("clue", relation, clue)
         world.files[(clue._meta.label, clue.pk)] = clue_services.clue_attachment_add(
-            actor=None, clue=clue, upload=_upload()
+            actor=None, clue=clue, upload=pdf_upload()
         )
         clue_services.clue_share(actor=None, clue=clue, grantee=world.grantee, reason="协查")
         referred = clue_services.clue_create(
@@ -425,7 +334,7 @@ def build() -> World:
                 "account": "开庭前看到法官与对方律师一同吃饭。",
             },
             contact={"name": "刘某某", "phone": "13800000000", "relation": "原告"},
-            uploads=[_upload()],
+            uploads=[pdf_upload()],
         )
         put("complaint", relation, complaint)
         put("reporter", relation, complaint.reporter)

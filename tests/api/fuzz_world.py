@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,23 +28,16 @@ from django.utils import timezone
 from openpyxl import Workbook
 from rest_framework.authtoken.models import Token
 
-from inspections.models import Finding, Inspection, TeamMember
 from inspections.services import clues as clue_services
 from inspections.services import complaints as complaint_services
-from inspections.services import inspections as inspection_services
 from inspections.services import referrals as referral_services
 from inspections.services import visits as visit_services
 from integrity.access.models import Role, RoleAssignment, User
 from integrity.notify.models import Notification
-from integrity.org import services as org_services
-from integrity.org.models import Case, CaseParty, Court
+from integrity.org.models import Court
 from integrity.reports.imports import services as import_services
 from integrity.reports.models import ExportJob
 from ledgers import services as ledger_services
-from ledgers.alerts.models import Alert
-from ledgers.alerts.services import Finding as ConflictFinding
-from ledgers.alerts.services import raise_alerts
-from ledgers.conflicts import Rule
 from ledgers.declarations import services as declaration_services
 from ledgers.models import Campaign, Declaration
 from ledgers.selectors import attachments_of
@@ -58,6 +50,13 @@ from ..factories import (
     make_court,
 )
 from ..ledgers.test_pages import record_values
+from ..world_parts import (
+    panel_alert,
+    pdf_upload,
+    registry_case,
+    reported_finding,
+    running_inspection,
+)
 
 ROLES = ("staff", "officer", "chief", "leader", "supervisor", "discipline", "admin")
 # Where each role's login sits: (court key, the court's trial department?, covers below?).
@@ -72,9 +71,7 @@ PLACES = {
 }
 # The two courts every kind of object exists at.
 SITES = ("heping", "dalian")
-PDF = b"%PDF-1.4\n% fuzz evidence\n" + b"0" * 64
 DAY = datetime.date(2025, 3, 5)
-_serial = itertools.count(1)
 
 
 @dataclass
@@ -97,10 +94,6 @@ class World:
             self.at.setdefault(kind, {}).setdefault(site, obj.pk)
         if role is not None:
             self.own.setdefault(kind, {})[role] = obj.pk
-
-
-def _upload(name: str = "证据.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 def _workbook() -> SimpleUploadedFile:
@@ -185,20 +178,7 @@ def build() -> World:
     for key in SITES:
         court, department, judge = courts[key], departments[key], judges[key]
         # The registry: a case the judge presides over, closed recently (for the visits).
-        case = org_services.case_save(
-            actor=None,
-            number=f"(2025){court.code}民初1号",
-            court=court,
-            department=department,
-            case_type=Case.Type.CIVIL,
-            cause="民间借贷纠纷",
-            filed_on=today - datetime.timedelta(days=90),
-            closed_on=today - datetime.timedelta(days=10),
-            presiding_judge=judge,
-        )
-        org_services.case_party_save(
-            actor=None, case=case, name=f"{key}原告", role=CaseParty.Role.PLAINTIFF
-        )
+        case = registry_case(key, court, department, judge, today)
         world.add("case", case, site=key)
 
         # The six ledgers, each record about the judge, with a file attached.
@@ -208,37 +188,13 @@ def build() -> World:
                 model=spec.model,
                 fields=_ledger_fields(spec.slug, court, department, judge),
             )
-            attachment = ledger_services.attachment_add(actor=None, record=record, upload=_upload())
+            attachment = ledger_services.attachment_add(
+                actor=None, record=record, upload=pdf_upload()
+            )
             world.add(f"ledger:{spec.slug}", record, site=key)
             world.add(f"ledger:{spec.slug}:attachment", attachment, site=key)
         # Early warning: the judge sits on a case in which a declared relative acts.
-        raise_alerts(
-            [
-                ConflictFinding(
-                    Rule.PANEL_WITHDRAWAL,
-                    f"fuzz:{key}",
-                    court_id=court.pk,
-                    department_id=department.pk,
-                    subject_id=judge.pk,
-                    case_id=case.pk,
-                    strength="licence",
-                    facts={
-                        "case": case.number,
-                        "agent": "李明",
-                        "law_firm": "辽宁正义律师事务所",
-                        "licence": "",
-                        "capacity": "agent",
-                        "agent_kind": "lawyer",
-                        "match": "licence",
-                        "staff": judge.name,
-                        "relative": "李明",
-                        "relationship": "spouse",
-                        "presiding": True,
-                    },
-                )
-            ]
-        )
-        world.add("alert", Alert.objects.get(key=f"fuzz:{key}"), site=key)
+        world.add("alert", panel_alert(f"fuzz:{key}", court, department, judge, case), site=key)
 
         # Declarations: a relatives campaign and a 三个规定 campaign of the court.
         for kind, title in (
@@ -261,49 +217,9 @@ def build() -> World:
 
         # Supervision: an inspection the court organises of itself, a finding about the judge
         # reported with an evidence file.
-        inspection = inspection_services.inspection_create(
-            actor=None,
-            fields={
-                "court": court,
-                "number": f"{court.code}督〔2026〕{next(_serial)}号",
-                "title": f"{key}司法巡查",
-                "kind": Inspection.Kind.ROUTINE,
-                "starts_on": today - datetime.timedelta(days=5),
-                "ends_on": today + datetime.timedelta(days=25),
-                "scope": "三个规定落实情况",
-            },
-            targets=[(court, None)],
-            team=[(users["supervisor"], TeamMember.Function.LEADER)],
-        )
-        inspection = inspection_services.inspection_transition(
-            actor=None,
-            inspection=inspection,
-            version=inspection.version,
-            target=Inspection.Status.IN_PROGRESS,
-        )
+        inspection = running_inspection(key, court, users["supervisor"], today)
         world.add("inspection", inspection, site=key)
-        finding = inspection_services.finding_create(
-            actor=None,
-            inspection=inspection,
-            fields={
-                "court": court,
-                "department": department,
-                "responsible_staff": judge,
-                "category": Finding.Category.THREE_RULES,
-                "severity": Finding.Severity.MINOR,
-                "description": "过问案件未登记",
-                "rectification_required": "补登记",
-                "deadline": today + datetime.timedelta(days=30),
-            },
-        )
-        report = inspection_services.finding_report(
-            actor=None,
-            finding=finding,
-            version=finding.version,
-            measures="已补登记",
-            completed_on=today,
-            evidence=[(_upload(), "整改材料")],
-        )
+        finding, report = reported_finding(inspection, court, department, judge, today)
         world.add("finding", finding, site=key)
         world.add("finding:evidence", attachments_of(report).get(), site=key)
 
@@ -357,7 +273,7 @@ def build() -> World:
             },
         )
         world.add("clue", clue, site=key)
-        clue_services.clue_attachment_add(actor=None, clue=clue, upload=_upload())
+        clue_services.clue_attachment_add(actor=None, clue=clue, upload=pdf_upload())
         referred = clue_services.clue_create(
             actor=None,
             fields={
@@ -387,7 +303,7 @@ def build() -> World:
                 "account": "开庭前看到法官与对方律师一同吃饭。",
             },
             contact={"name": "刘某某", "phone": "13800000000", "relation": "原告"},
-            uploads=[_upload()],
+            uploads=[pdf_upload()],
         )
         world.add("complaint", complaint, site=key)
 

@@ -58,10 +58,6 @@ MAILED = 20  # reminders of the first recipient, the one with an email address
 WAIT = 180  # seconds, at most, for any one step (a slow shared machine; normally a few)
 
 
-class Rollback(Exception):
-    pass
-
-
 class Blocker(threading.Thread):
     """Holds one notification uncommitted until released, then rolls it back."""
 
@@ -78,9 +74,7 @@ class Blocker(threading.Thread):
                 Notification.objects.create(**self.row)
                 self.holding.set()
                 self.release.wait(timeout=2 * WAIT)
-                raise Rollback
-        except Rollback:
-            pass
+                transaction.set_rollback(True)
         except BaseException as error:  # pragma: no cover - reported by the test
             self.error = error
             self.holding.set()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 class Boom(Exception):
-    pass
+    """Raised inside a transaction to roll it back."""
 
 
 @pytest.fixture
