@@ -326,11 +326,12 @@ def test_formula_injection_is_neutralised(web, province, fmt):
         assert not [cell for cell in cells if cell.data_type == "f"]
 
 
-@pytest.mark.parametrize("slug", ["interference", "contacts", "approvals"])
+@pytest.mark.parametrize("slug", SLUGS)
 def test_postgresql_writes_the_same_csv_as_python(web, province, slug, monkeypatch):
-    """Where PostgreSQL writes the CSV itself (copy.py: the ledgers without rule or
-    many-valued columns), its file equals the Python writer's: same rows, same cells (labels,
-    dates, flags, neutralised text, empty cells, quoted commas, quotes and line breaks)."""
+    """Where PostgreSQL writes the CSV itself (copy.py: every ledger), its file equals the
+    Python writer's: same rows, same cells (labels, dates, flags, neutralised text, empty
+    cells, quoted commas, quotes and line breaks, the rules' results). Every branch of the
+    rules and the other lists: test_exports_copy.py."""
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
     assert copy.usable(sources.SOURCES[f"ledger:{slug}"].plan({}))
@@ -537,9 +538,12 @@ def test_a_running_job_shows_its_progress(client, province):
 
 
 def test_each_batch_costs_the_same_queries(province, django_assert_num_queries, monkeypatch):
-    """A list written in Python (the departures: rule columns, courts served) costs per batch
-    the batch, its many-valued column and the progress; the court directory is read once."""
+    """A list written in Python (the departures: rule columns, courts served; on PostgreSQL
+    in .xlsx, or in a language whose dates to_char cannot write) costs per batch the batch,
+    its many-valued column and the progress; the court directory is read once. (PostgreSQL's
+    COPY: test_exports_copy.py.)"""
     monkeypatch.setattr(sources, "BATCH_SIZE", 2)
+    monkeypatch.setattr(copy, "usable", lambda plan: False)
     user = officer_of(province.courts["heping"])
     for size, queries in ((4, QUERIES_FOR_4), (8, QUERIES_FOR_4 + 2 * 3)):
         while DepartureRecord.objects.count() < size:

@@ -27,6 +27,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Left, Length
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,11 +76,35 @@ NO_SUCH_LIST = gettext_lazy("There is no such list to export, or it is not yours
 @dataclass(frozen=True)
 class InSql:
     """How a column reads in SQL, for PostgreSQL to write the CSV itself (copy.py): the value
-    at ``lookup``, shown by ``labels`` (a choice), as a local date (``moment``) or as is."""
+    at ``lookup``, shown by ``labels`` (a choice; a value without a label as itself if
+    ``keep``, else as nothing), as a local date (``moment``) or as is. With ``related``, the
+    lookup is read in the first row of ``related`` (in its order) whose ``owner`` is the row."""
 
     lookup: str
     labels: dict | None = None
     moment: bool = False
+    keep: bool = True
+    related: QuerySet | None = None
+    owner: str = ""
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A many-valued column in SQL (Plan.joined): the rows of ``related`` whose ``owner`` is
+    the row's pk, in ``related``'s order, each its ``parts`` joined, listed with 、."""
+
+    related: QuerySet
+    owner: str
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleCell:
+    """A rule's column in SQL: cell ``cell`` of rule group ``group``'s results. The rule runs
+    in Python once per distinct key (Plan.rule_keys) and PostgreSQL looks the cells up."""
+
+    group: int
+    cell: int
 
 
 @dataclass(frozen=True)
@@ -86,7 +112,7 @@ class Column:
     header: str
     kind: str = TEXT
     width: int = 14
-    sql: InSql | None = None  # None: computed in Python only
+    sql: InSql | Listed | RuleCell | None = None  # None: computed in Python only
 
 
 # The court directory: a few thousand courts and some tens of thousands of departments in the
@@ -120,6 +146,9 @@ class Plan:
     moments: list[tuple[int, Any]] = field(default_factory=list)  # (column, time zone)
     getters: list[tuple[int, Getter]] = field(default_factory=list)
     rule_groups: list[tuple[slice, Callable, Callable, dict]] = field(default_factory=list)
+    # per rule group: its key in SQL (Django expressions, one per argument of its rule), or
+    # None where the key is made in Python only
+    rule_keys: list[tuple[Any, ...] | None] = field(default_factory=list)
     per_batch: list[Loader] = field(default_factory=list)
     directory: dict[type[models.Model], tuple[dict, list[int]]] = field(default_factory=dict)
 
@@ -138,7 +167,7 @@ class Plan:
         header: Any,
         kind: str,
         width: int | None = None,
-        sql: InSql | None = None,
+        sql: InSql | Listed | RuleCell | None = None,
         *,
         index: int = 0,
     ) -> int:
@@ -155,9 +184,17 @@ class Plan:
         """A column showing one value as read."""
         self.add(header, kind, width, InSql(lookup), index=self.read(lookup))
 
-    def computed(self, header: Any, kind: str, getter: Getter, width: int | None = None) -> None:
-        """A column a getter fills from the row and the batch's context."""
-        self.getters.append((self.add(header, kind, width), getter))
+    def computed(
+        self,
+        header: Any,
+        kind: str,
+        getter: Getter,
+        width: int | None = None,
+        sql: InSql | Listed | None = None,
+    ) -> None:
+        """A column a getter fills from the row and the batch's context (``sql``: the same
+        value in SQL, if it has one)."""
+        self.getters.append((self.add(header, kind, width, sql), getter))
 
     def model_field(
         self, model: type[models.Model], name: str, lookup: str = "", header: Any = None
@@ -200,20 +237,36 @@ class Plan:
         positions.append(index)
         return names
 
-    def joined(self, header: Any, rows_of: Callable[[list], Any], width: int = 36) -> None:
-        """A many-valued column: ``rows_of(ids)`` gives ``(id, part, …)`` rows for the batch's
-        rows in one query; each such row's parts are joined, and they are listed with 、."""
+    def joined(
+        self,
+        header: Any,
+        related: QuerySet,
+        owner: str,
+        parts: tuple[str, ...],
+        width: int = 36,
+    ) -> None:
+        """A many-valued column: the rows of ``related`` whose ``owner`` is the row (read for
+        the batch's rows in one query, in ``related``'s order); each such row's ``parts`` are
+        joined, and they are listed with 、."""
         position = self.read("pk")
         key = f"joined:{len(self.columns)}"
 
         def load(batch: list[tuple], context: dict) -> None:
+            ids = [row[position] for row in batch]
+            rows = related.filter(**{f"{owner}__in": ids}).values_list(owner, *parts)
             found: dict[Any, list[str]] = {}
-            for owner, *parts in rows_of([row[position] for row in batch]):
-                found.setdefault(owner, []).append("".join(part for part in parts if part))
-            context[key] = {owner: "、".join(texts) for owner, texts in found.items()}
+            for row_owner, *row_parts in rows:
+                found.setdefault(row_owner, []).append("".join(part for part in row_parts if part))
+            context[key] = {row_owner: "、".join(texts) for row_owner, texts in found.items()}
 
         self.per_batch.append(load)
-        self.computed(header, TEXT, lambda row, ctx: ctx[key].get(row[position]), width)
+        self.computed(
+            header,
+            TEXT,
+            lambda row, ctx: ctx[key].get(row[position]),
+            width,
+            Listed(related, owner, tuple(parts)),
+        )
 
     def rule(
         self, header: Any, kind: str, needs: tuple[str, ...], compute: Callable[..., Cell]
@@ -227,16 +280,24 @@ class Plan:
         needs: tuple[str, ...],
         compute: Callable[..., tuple[Cell, ...]],
         narrow: Callable[[tuple], tuple] | None = None,
+        sql: tuple[Any, ...] | None = None,
     ) -> None:
         """Adjacent columns computed together from other values of the row (one regulation
         rule's results): ``compute(*key)`` gives their cells, where the key is the values
         ``needs`` names, or what ``narrow`` makes of them (only what the rule reads, so that
         rows share keys). Rows repeat their keys often: each distinct key is computed once,
-        in a cache emptied when full to keep the memory flat."""
+        in a cache emptied when full to keep the memory flat.
+
+        In SQL (copy.py) the key is the values ``needs`` names, or, with ``narrow``, the
+        Django expressions ``sql`` (the same key as ``narrow`` makes; without them the columns
+        are written in Python only)."""
         indexes = [self.read(lookup) for lookup in needs]
         first = len(self.columns)
-        for header, kind in columns:
-            self.add(header, kind)
+        keys = sql if narrow is not None else tuple(models.F(lookup) for lookup in needs)
+        group = len(self.rule_groups)
+        for cell, (header, kind) in enumerate(columns):
+            self.add(header, kind, sql=None if keys is None else RuleCell(group, cell))
+        self.rule_keys.append(None if keys is None else tuple(keys))
         key_of = operator.itemgetter(*indexes)
         if len(indexes) == 1:
             key_of = _as_tuple(key_of)
@@ -462,11 +523,9 @@ def _many_names(plan: Plan, many: models.ManyToManyField) -> None:
     owner, target = many.m2m_field_name(), many.m2m_reverse_field_name()
     plan.joined(
         many.verbose_name,
-        lambda ids: (
-            through.objects.filter(**{f"{owner}_id__in": ids})
-            .order_by(f"{target}__path")
-            .values_list(f"{owner}_id", f"{target}__name")
-        ),
+        through.objects.order_by(f"{target}__path"),
+        f"{owner}_id",
+        (f"{target}__name",),
     )
 
 
@@ -480,6 +539,25 @@ def _relative_rules(plan: Plan) -> None:
         relationship, role, cadre, trial, court_path, area_path, acts = values
         firm_in = bool(area_path and rules.within_jurisdiction(court_path, area_path))
         return relationship, role, cadre, trial, firm_in, acts
+
+    # The same key in SQL (rules.within_jurisdiction is a prefix test of the courts' paths;
+    # tests/reports/test_exports_copy.py proves both forms agree).
+    firm_in = models.Case(
+        models.When(
+            Exact(Left("firm_area__path", Length("court__path")), models.F("court__path")),
+            court__path__gt="",
+            firm_area__path__gt="",
+            then=models.Value(True),
+        ),
+        default=models.Value(False),
+        output_field=models.BooleanField(),
+    )
+    in_sql = (
+        *(models.F(name) for name in ("relationship", "role")),
+        *(models.F(f"staff__{name}") for name in ("is_leading_cadre", "is_trial_post")),
+        firm_in,
+        models.F("acts_in_jurisdiction"),
+    )
 
     def decision(relationship, role, cadre, trial, firm_in, acts) -> tuple[Cell, ...]:
         found = rules.recusal_required(
@@ -507,6 +585,7 @@ def _relative_rules(plan: Plan) -> None:
         ),
         compute=decision,
         narrow=jurisdiction,
+        sql=in_sql,
     )
     plan.ruled(
         (_("recusal application due"), DATE),
@@ -656,11 +735,9 @@ class InspectionSource(Source):
             plan.model_field(Inspection, name)
         plan.joined(
             _("Inspected units"),
-            lambda ids: (
-                InspectionTarget.objects.filter(inspection_id__in=ids)
-                .order_by("court__path", "pk")
-                .values_list("inspection_id", "court__name", "department__name")
-            ),
+            InspectionTarget.objects.order_by("court__path", "pk"),
+            "inspection_id",
+            ("court__name", "department__name"),
         )
         plan.model_field(Inspection, "status")
         plan.model_field(Inspection, "closed_on")
@@ -761,22 +838,37 @@ class ClueSource(Source):
             plan.model_field(Clue, name)
         plan.model_field(Clue, "status")
         position = plan.read("pk")
+        # A clue has one standing referral (the services refuse a second); were there two,
+        # both the Python and the SQL form show the first.
+        standing = Referral.objects.filter(voided_at__isnull=True).order_by("-pk")
 
         def referrals(batch: list[tuple], context: dict) -> None:
-            rows = Referral.objects.filter(
-                clue_id__in=[row[position] for row in batch], voided_at__isnull=True
-            ).values_list("clue_id", "number", "stage", "way")
+            rows = standing.filter(clue_id__in=[row[position] for row in batch]).values_list(
+                "clue_id", "number", "stage", "way"
+            )
             context["referral"] = {row[0]: row[1:] for row in rows}
+
+        def in_sql(name: str, labels: dict | None = None) -> InSql:
+            first = standing.order_by("pk")
+            return InSql(name, labels, keep=False, related=first, owner="clue_id")
 
         plan.per_batch.append(referrals)
         stages = {value: str(label) for value, label in Referral.Stage.choices}
         ways = {value: str(label) for value, label in Referral.Way.choices}
-        for header, pick in (
-            (Referral._meta.get_field("number").verbose_name, lambda found: found[0]),
-            (_("Referral stage"), lambda found: stages.get(found[1])),
-            (Referral._meta.get_field("way").verbose_name, lambda found: ways.get(found[2])),
+        for header, pick, sql in (
+            (
+                Referral._meta.get_field("number").verbose_name,
+                lambda found: found[0],
+                in_sql("number"),
+            ),
+            (_("Referral stage"), lambda found: stages.get(found[1]), in_sql("stage", stages)),
+            (
+                Referral._meta.get_field("way").verbose_name,
+                lambda found: ways.get(found[2]),
+                in_sql("way", ways),
+            ),
         ):
-            plan.computed(header, TEXT, _referral_getter(position, pick))
+            plan.computed(header, TEXT, _referral_getter(position, pick), sql=sql)
         for name in ("about_leader", "is_confidential", "voided_at", "void_reason"):
             plan.model_field(Clue, name)
         return plan
