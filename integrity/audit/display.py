@@ -705,6 +705,17 @@ def _actor(event: AuditEvent, names: Names) -> tuple[str, str]:
     return (str(known) if known is not None else event.actor_name), ""
 
 
+def actors(events: Iterable[AuditEvent]) -> list[str]:
+    """Who did each of ``events``, as the timelines name them: a login by its display name,
+    the system and the public by what they are; one query for all the logins."""
+    events = list(events)
+    names = Names()
+    for event in events:  # first pass: which logins are named
+        _actor(event, names)
+    names.fetch()
+    return [_actor(event, names)[0] for event in events]
+
+
 def readable(events: Iterable[AuditEvent], *, viewer: Any = None) -> list[Entry]:
     """The timeline of ``events`` as the panel shows it to ``viewer``: a fixed number of
     queries (one per related model named, at most), whatever the number of events."""

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from integrity.access import policy
+from integrity.audit import display
 from integrity.audit.models import AuditEvent
 from integrity.audit.selectors import labelled_history
 from integrity.org.casenumbers import fold_text, normalize_case_number
@@ -260,9 +261,11 @@ def _readable(name: str, value: Any) -> tuple[str, str]:
 
 def history_of(alert: Alert, *, limit: int = 200) -> list[AuditEvent]:
     """The alert's trail in the audit chain, newest first, each event with a readable
-    ``label`` and the ``shown`` changes (status, strength, day done, clue)."""
+    ``label``, who did it (``actor_shown``: a name, not a login) and the ``shown`` changes
+    (status, strength, day done, clue)."""
     events = labelled_history(alert, _EVENT_LABELS, limit=limit)
-    for event in events:
+    for event, actor in zip(events, display.actors(events), strict=True):
+        event.actor_shown = actor
         changes = event.changes if isinstance(event.changes, dict) else {}
         event.shown = [
             (_CHANGE_LABELS[name], *_readable(name, changes[name]))

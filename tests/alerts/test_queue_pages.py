@@ -9,7 +9,7 @@ import pytest
 from django.http import QueryDict
 
 from integrity.access import policy
-from ledgers.alerts import selectors
+from ledgers.alerts import selectors, services
 from ledgers.alerts.models import Alert
 from ledgers.conflicts import Rule
 
@@ -186,3 +186,17 @@ def test_the_api_is_in_the_openapi_schema(client, people):
         assert "post" in paths[f"/api/v1/alerts/{{id}}/{action}/"]
     parameters = {p["name"] for p in paths["/api/v1/alerts/"]["get"]["parameters"]}
     assert {"rule", "status", "severity", "court", "weaker", "case", "q"} <= parameters
+
+
+def test_the_history_names_people_not_logins(client, people, province, heping_case):
+    alert = spouse_on_panel(province, heping_case)[Rule.POST_RECUSAL]
+    services.alert_dismiss(
+        actor=people.discipline, alert=alert, version=alert.version, reason="已核实，不构成"
+    )
+    client.force_login(people.discipline)
+    history = client.get(f"/alerts/{alert.pk}/").context["history"]
+    name = people.discipline.display_name()
+    assert name != people.discipline.username
+    assert history[-1].action == "alerts.alert.raise"
+    assert [event.actor_shown for event in history] == [name] * (len(history) - 1) + ["预警"]
+    assert len(history) > 1
