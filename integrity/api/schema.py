@@ -8,9 +8,10 @@ error body of :mod:`integrity.api.errors`::
 
 - 400 on every write (POST, PUT, PATCH) and on reads with query parameters: validation, with
   the reasons by field under ``error.fields``; nothing was changed;
-- 403 on every operation: not signed in (the session comes first among the authentication
-  classes, so DRF answers 403 rather than 401 without credentials or with a bad token), or the
-  caller's roles may not do this;
+- 401 on every operation: no credentials (a protected operation) or a bad token (any
+  operation), with ``WWW-Authenticate: Token`` (the token comes first among the
+  authentication classes, so that a client knows to sign in again rather than give up);
+- 403 on every operation: the caller's roles may not do this;
 - 404 on operations with path parameters (not found, or out of the caller's scope: the same
   answer) and on cursor-paginated lists (an invalid cursor);
 - 409 where the request body carries the ``version`` the change is based on (a stale one);
@@ -72,7 +73,11 @@ def _descriptions(path_has_id: bool) -> dict[int, str]:
         400: _(
             "Invalid request: the reasons are under error.fields, by field. Nothing was changed."
         ),
-        403: _("Not signed in (no valid session or token), or the caller's roles may not do this."),
+        401: _(
+            "Not signed in: no valid session or token (the WWW-Authenticate header names the "
+            "scheme). Nothing was changed."
+        ),
+        403: _("The caller's roles may not do this. Nothing was changed."),
         404: (
             _("Not found, or outside the caller's scope: the two answers are the same.")
             if path_has_id
@@ -112,7 +117,7 @@ def statuses(
     parameters = operation.get("parameters", [])
     in_path = any(p.get("in") == "path" for p in parameters)
     in_query = [p.get("name") for p in parameters if p.get("in") == "query"]
-    found = [403]
+    found = [401, 403]
     if method in WRITES or in_query:
         found.append(400)
     if in_path or "cursor" in in_query:

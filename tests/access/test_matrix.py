@@ -249,7 +249,8 @@ def test_door(world, door: Door, role: str):
 
 @pytest.mark.parametrize("door", DOORS, ids=[door.id for door in DOORS])
 def test_door_without_login(world, door: Door):
-    """Public doors answer anyone; every other page sends to the login, the API refuses."""
+    """Public doors answer anyone; every other page sends to the login, the API answers 401
+    and names the scheme to sign in with."""
     client = Client()
     obj = world.object(door.obj, "own", "officer") if door.obj else None
     probe = door.probes[0]
@@ -259,7 +260,8 @@ def test_door_without_login(world, door: Door):
     if door.public:
         assert response.status_code in door.anonymous
     elif door.api:
-        assert response.status_code == 403
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == "Token"
     else:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login") + "?next=")

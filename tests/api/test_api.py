@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from integrity.access.models import Role
 from integrity.audit.models import AuditEvent
+from tests.ledgers.test_pages import ledger_fields
 
 from ..factories import (
     CaseAgentFactory,
@@ -108,7 +109,8 @@ def test_one_error_format(api):
     }
     assert body["error"]["message"]
     anonymous = APIClient().get("/api/v1/staff/")
-    assert anonymous.status_code in (401, 403)
+    assert anonymous.status_code == 401
+    assert anonymous["WWW-Authenticate"] == "Token"
     assert anonymous.json()["error"]["code"] == "not_authenticated"
 
 
@@ -133,6 +135,31 @@ def test_token_authentication(province):
     assert names == {"heping法官", "刑庭法官"}
     assert AuditEvent.objects.filter(action="auth.token", actor=user).exists()
     assert AuditEvent.objects.filter(action="auth.login_failed").exists()
+
+
+def test_not_signed_in_is_401_and_not_allowed_is_403(province):
+    """A client told 401 knows to sign in again (the header names how); 403 means its login may
+    not do this, and signing in again would not help."""
+    client = APIClient()
+    for credentials in ({}, {"HTTP_AUTHORIZATION": "Token 0123456789abcdef"}):
+        client.credentials(**credentials)
+        refused = client.get("/api/v1/staff/")
+        assert refused.status_code == 401
+        assert refused["WWW-Authenticate"] == "Token"
+        assert refused.json()["error"]["code"] in ("not_authenticated", "authentication_failed")
+    client.credentials()
+    staff = UserFactory(staff=province.staff["heping"])
+    assign(staff, Role.STAFF, province.courts["heping"])
+    client.force_authenticate(staff)
+    data = {
+        name: getattr(value, "pk", value)
+        for name, value in ledger_fields("contacts", province).items()
+    }
+    data["occurred_on"] = "2025-03-05"
+    forbidden = client.post("/api/v1/ledgers/contacts/", data, format="json")
+    assert forbidden.status_code == 403, forbidden.json()
+    assert "WWW-Authenticate" not in forbidden
+    assert forbidden.json()["error"]["code"] == "permission_denied"
 
 
 def test_schema_and_docs_are_served_offline(client, officer):

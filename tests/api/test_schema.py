@@ -36,7 +36,8 @@ def test_each_operation_documents_the_errors_it_can_give(path, method, operation
     in_path = any(p["in"] == "path" for p in parameters)
     errors = {code for code in responses if code.startswith("4")}
 
-    assert "403" in errors  # not signed in, or not for the caller's roles
+    assert "401" in errors  # not signed in, or a bad token
+    assert "403" in errors  # not for the caller's roles
     assert ("400" in errors) is (method != "get" or bool(query))
     if in_path or "cursor" in query:
         assert "404" in errors
@@ -84,4 +85,4 @@ def test_throttling_says_when_to_try_again():
 def test_the_schema_served_at_api_schema_has_them(admin_client):
     response = admin_client.get("/api/schema/", {"format": "json"})
     served = response.json()["paths"]["/api/v1/ledgers/relatives/{id}/void/"]["post"]
-    assert set(served["responses"]) == {"200", "400", "403", "404", "409"}
+    assert set(served["responses"]) == {"200", "400", "401", "403", "404", "409"}
