@@ -5,7 +5,7 @@ from django.db import connection
 
 from integrity.org.models import Case, Court, Department, StaffMember
 
-from .factories import CaseFactory, DepartmentFactory, StaffMemberFactory, make_court
+from .factories import CaseFactory, DepartmentFactory, StaffMemberFactory, liaoning_courts
 
 
 @pytest.fixture(autouse=True)
@@ -32,17 +32,7 @@ class Province:
 
 @pytest.fixture
 def province(db) -> Province:
-    high = make_court("辽宁省高级人民法院", "辽", Court.Level.HIGH)
-    shenyang = make_court("沈阳市中级人民法院", "辽01", Court.Level.INTERMEDIATE, high)
-    dalian = make_court("大连市中级人民法院", "辽02", Court.Level.INTERMEDIATE, high)
-    courts = {
-        "high": high,
-        "shenyang": shenyang,
-        "heping": make_court("沈阳市和平区人民法院", "辽0102", parent=shenyang),
-        "shenhe": make_court("沈阳市沈河区人民法院", "辽0103", parent=shenyang),
-        "dalian": dalian,
-        "zhongshan": make_court("大连市中山区人民法院", "辽0202", parent=dalian),
-    }
+    courts = liaoning_courts()
     departments, staff, cases = {}, {}, {}
     for key, court in courts.items():
         dept = DepartmentFactory(court=court, name="民事审判第一庭")

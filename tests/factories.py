@@ -21,6 +21,23 @@ def make_court(
     return services.court_create(actor=None, name=name, code=code, level=level, parent=parent)
 
 
+def liaoning_courts() -> dict[str, Court]:
+    """The six courts of the tests' province: the high court, two intermediate courts
+    (沈阳, 大连) and three basic courts (和平 and 沈河 under 沈阳, 中山 under 大连), by key."""
+    high = make_court("辽宁省高级人民法院", "辽", Court.Level.HIGH)
+    shenyang = make_court("沈阳市中级人民法院", "辽01", Court.Level.INTERMEDIATE, high)
+    dalian = make_court("大连市中级人民法院", "辽02", Court.Level.INTERMEDIATE, high)
+    courts = {
+        "high": high,
+        "shenyang": shenyang,
+        "heping": make_court("沈阳市和平区人民法院", "辽0102", parent=shenyang),
+        "shenhe": make_court("沈阳市沈河区人民法院", "辽0103", parent=shenyang),
+        "dalian": dalian,
+        "zhongshan": make_court("大连市中山区人民法院", "辽0202", parent=dalian),
+    }
+    return courts
+
+
 class DepartmentFactory(DjangoModelFactory):
     class Meta:
         model = Department

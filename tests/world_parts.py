@@ -10,7 +10,11 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from inspections.models import Finding, Inspection, TeamMember
+from inspections.services import clues as clue_services
+from inspections.services import complaints as complaint_services
 from inspections.services import inspections as inspection_services
+from inspections.services import referrals as referral_services
+from inspections.services import visits as visit_services
 from integrity.org import services as org_services
 from integrity.org.models import Case, CaseParty, Court
 from ledgers.alerts.models import Alert
@@ -106,9 +110,17 @@ def running_inspection(key: str, court: Court, leader: Any, today) -> Inspection
     )
 
 
-def reported_finding(inspection: Inspection, court: Court, department: Any, judge: Any, today):
-    """A finding about the judge, reported with an evidence file: (finding, report)."""
-    finding = inspection_services.finding_create(
+def open_finding(
+    inspection: Inspection,
+    court: Court,
+    department: Any,
+    judge: Any,
+    today,
+    description: str = "过问案件未登记",
+    required: str = "补登记",
+) -> Finding:
+    """A minor 三个规定 finding about the judge, due in thirty days, not reported on yet."""
+    return inspection_services.finding_create(
         actor=None,
         inspection=inspection,
         fields={
@@ -117,11 +129,16 @@ def reported_finding(inspection: Inspection, court: Court, department: Any, judg
             "responsible_staff": judge,
             "category": Finding.Category.THREE_RULES,
             "severity": Finding.Severity.MINOR,
-            "description": "过问案件未登记",
-            "rectification_required": "补登记",
+            "description": description,
+            "rectification_required": required,
             "deadline": today + datetime.timedelta(days=30),
         },
     )
+
+
+def reported_finding(inspection: Inspection, court: Court, department: Any, judge: Any, today):
+    """A finding about the judge, reported with an evidence file: (finding, report)."""
+    finding = open_finding(inspection, court, department, judge, today)
     report = inspection_services.finding_report(
         actor=None,
         finding=finding,
@@ -132,3 +149,85 @@ def reported_finding(inspection: Inspection, court: Court, department: Any, judg
     )
     finding.refresh_from_db()
     return finding, report
+
+
+def visited(key: str, court: Court, today, *, gifts: str):
+    """The court's follow-up questionnaire and plan, its sample of one drawn and that party
+    visited by phone, answering ``gifts`` to the question on gifts: (questionnaire, plan,
+    sampled, visit)."""
+    questionnaire = visit_services.questionnaire_create(
+        actor=None, court=court, name=f"{key}廉政回访问卷"
+    )
+    plan = visit_services.visit_plan_create(
+        actor=None,
+        court=court,
+        title=f"{key}廉政回访",
+        courts=[court],
+        closed_from=today - datetime.timedelta(days=60),
+        closed_to=today,
+        sample_size=1,
+        questionnaire=questionnaire,
+    )
+    plan = visit_services.visit_plan_draw(actor=None, plan=plan, version=plan.version, seed=7)
+    sampled = plan.sample.get()
+    visit = visit_services.visit_create(
+        actor=None,
+        sampled=sampled,
+        respondent_kind="party",
+        respondent_name=f"{key}原告",
+        method="phone",
+        visited_on=today - datetime.timedelta(days=1),
+        answers={
+            "gifts": gifts,
+            "meals": "no",
+            "private_meetings": "no",
+            "delays": "no",
+            "fairness": questionnaire.questions[4]["choices"][0],
+            "comments": "",
+        },
+    )
+    return questionnaire, plan, sampled, visit
+
+
+def clue_about(court: Court, department: Any, judge: Any, today, *, referred: bool):
+    """A clue about the judge: received directly three days ago, or, ``referred``, by letter
+    twenty days ago and referred to the discipline team two days ago: (clue, referral)."""
+    summary, source, days = (
+        ("反映法官收受购物卡", "letter", 20)
+        if referred
+        else ("反映法官与律师私下会见", "direct", 3)
+    )
+    clue = clue_services.clue_create(
+        actor=None,
+        fields={
+            "court": court,
+            "department": department,
+            "subject": judge,
+            "summary": summary,
+            "source": source,
+            "received_on": today - datetime.timedelta(days=days),
+        },
+    )
+    referral = (
+        referral_services.referral_create(
+            actor=None, clue=clue, referred_on=today - datetime.timedelta(days=2)
+        )
+        if referred
+        else None
+    )
+    return clue, referral
+
+
+def complaint_about(court: Court, department: Any, judge: Any):
+    """A public complaint about the judge, with the reporter's contact details and a file."""
+    complaint, _code = complaint_services.complaint_submit(
+        fields={
+            "court": court,
+            "department": department,
+            "subject_name": judge.name,
+            "account": "开庭前看到法官与对方律师一同吃饭。",
+        },
+        contact={"name": "刘某某", "phone": "13800000000", "relation": "原告"},
+        uploads=[pdf_upload()],
+    )
+    return complaint

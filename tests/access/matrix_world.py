@@ -25,12 +25,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from inspections.models import Finding, Inspection, IntegrityFile
+from inspections.models import Inspection, IntegrityFile
 from inspections.services import clues as clue_services
-from inspections.services import complaints as complaint_services
-from inspections.services import inspections as inspection_services
-from inspections.services import referrals as referral_services
-from inspections.services import visits as visit_services
 from integrity.access.models import Role, RoleAssignment, User
 from integrity.notify.models import Notification
 from integrity.org.models import Court
@@ -49,12 +45,16 @@ from ..factories import (
 )
 from ..ledgers.test_pages import record_values
 from ..world_parts import (
+    clue_about,
+    complaint_about,
     inspection_of,
+    open_finding,
     panel_alert,
     pdf_upload,
     registry_case,
     reported_finding,
     running_inspection,
+    visited,
 )
 
 RELATIONS = ("own", "below", "neighbour")
@@ -234,108 +234,32 @@ def build() -> World:
         put(
             "open_finding",
             relation,
-            inspection_services.finding_create(
-                actor=None,
-                inspection=inspection,
-                fields={
-                    "court": court,
-                    "department": department,
-                    "responsible_staff": judge,
-                    "category": Finding.Category.THREE_RULES,
-                    "severity": Finding.Severity.MINOR,
-                    "description": "廉政教育未开展",
-                    "rectification_required": "开展专题教育",
-                    "deadline": today + datetime.timedelta(days=30),
-                },
+            open_finding(
+                inspection, court, department, judge, today, "廉政教育未开展", "开展专题教育"
             ),
         )
         put("report", relation, report)
         world.files[("evidence", finding.pk)] = attachments_of(report).get()
 
         # Follow-up visits: the court's questionnaire and plan, its sample drawn, one visit.
-        questionnaire = visit_services.questionnaire_create(
-            actor=None, court=court, name=f"{key}廉政回访问卷"
-        )
+        questionnaire, plan, sampled, visit = visited(key, court, today, gifts="no")
         put("questionnaire", relation, questionnaire)
-        plan = visit_services.visit_plan_create(
-            actor=None,
-            court=court,
-            title=f"{key}廉政回访",
-            courts=[court],
-            closed_from=today - datetime.timedelta(days=60),
-            closed_to=today,
-            sample_size=1,
-            questionnaire=questionnaire,
-        )
-        plan = visit_services.visit_plan_draw(actor=None, plan=plan, version=plan.version, seed=7)
         put("visit_plan", relation, plan)
-        sampled = plan.sample.get()
         put("sampled", relation, sampled)
-        visit = visit_services.visit_create(
-            actor=None,
-            sampled=sampled,
-            respondent_kind="party",
-            respondent_name=f"{key}原告",
-            method="phone",
-            visited_on=today - datetime.timedelta(days=1),
-            answers={
-                "gifts": "no",
-                "meals": "no",
-                "private_meetings": "no",
-                "delays": "no",
-                "fairness": questionnaire.questions[4]["choices"][0],
-                "comments": "",
-            },
-        )
         put("visit", relation, visit)
 
         # Clues: one with evidence, not referred; another referred to the discipline team.
-        clue = clue_services.clue_create(
-            actor=None,
-            fields={
-                "court": court,
-                "department": department,
-                "subject": judge,
-                "summary": "反映法官与律师私下会见",
-                "source": "direct",
-                "received_on": today - datetime.timedelta(days=3),
-            },
-        )
+        clue, _none = clue_about(court, department, judge, today, referred=False)
         put("clue", relation, clue)
         world.files[(clue._meta.label, clue.pk)] = clue_services.clue_attachment_add(
             actor=None, clue=clue, upload=pdf_upload()
         )
         clue_services.clue_share(actor=None, clue=clue, grantee=world.grantee, reason="协查")
-        referred = clue_services.clue_create(
-            actor=None,
-            fields={
-                "court": court,
-                "department": department,
-                "subject": judge,
-                "summary": "反映法官收受购物卡",
-                "source": "letter",
-                "received_on": today - datetime.timedelta(days=20),
-            },
-        )
-        put(
-            "referral",
-            relation,
-            referral_services.referral_create(
-                actor=None, clue=referred, referred_on=today - datetime.timedelta(days=2)
-            ),
-        )
+        _referred, referral = clue_about(court, department, judge, today, referred=True)
+        put("referral", relation, referral)
 
         # A public complaint about the judge, with contact details and a file.
-        complaint, _code = complaint_services.complaint_submit(
-            fields={
-                "court": court,
-                "department": department,
-                "subject_name": judge.name,
-                "account": "开庭前看到法官与对方律师一同吃饭。",
-            },
-            contact={"name": "刘某某", "phone": "13800000000", "relation": "原告"},
-            uploads=[pdf_upload()],
-        )
+        complaint = complaint_about(court, department, judge)
         put("complaint", relation, complaint)
         put("reporter", relation, complaint.reporter)
         world.files[(complaint._meta.label, complaint.pk)] = complaint.attachments.get()

@@ -29,9 +29,6 @@ from openpyxl import Workbook
 from rest_framework.authtoken.models import Token
 
 from inspections.services import clues as clue_services
-from inspections.services import complaints as complaint_services
-from inspections.services import referrals as referral_services
-from inspections.services import visits as visit_services
 from integrity.access.models import Role, RoleAssignment, User
 from integrity.notify.models import Notification
 from integrity.org.models import Court
@@ -46,16 +43,19 @@ from ledgers.specs import SPECS
 from ..factories import (
     DepartmentFactory,
     StaffMemberFactory,
+    liaoning_courts,
     login_without_password,
-    make_court,
 )
 from ..ledgers.test_pages import record_values
 from ..world_parts import (
+    clue_about,
+    complaint_about,
     panel_alert,
     pdf_upload,
     registry_case,
     reported_finding,
     running_inspection,
+    visited,
 )
 
 ROLES = ("staff", "officer", "chief", "leader", "supervisor", "discipline", "admin")
@@ -119,17 +119,7 @@ def _ledger_fields(slug: str, court: Court, department: Any, staff: Any) -> dict
 
 
 def _tree() -> tuple[dict[str, Court], dict[str, Any], dict[str, Any]]:
-    high = make_court("辽宁省高级人民法院", "辽", Court.Level.HIGH)
-    shenyang = make_court("沈阳市中级人民法院", "辽01", Court.Level.INTERMEDIATE, high)
-    dalian = make_court("大连市中级人民法院", "辽02", Court.Level.INTERMEDIATE, high)
-    courts = {
-        "high": high,
-        "shenyang": shenyang,
-        "heping": make_court("沈阳市和平区人民法院", "辽0102", parent=shenyang),
-        "shenhe": make_court("沈阳市沈河区人民法院", "辽0103", parent=shenyang),
-        "dalian": dalian,
-        "zhongshan": make_court("大连市中山区人民法院", "辽0202", parent=dalian),
-    }
+    courts = liaoning_courts()
     departments, judges = {}, {}
     for key, court in courts.items():
         departments[key] = DepartmentFactory(court=court, name="民事审判第一庭")
@@ -224,88 +214,22 @@ def build() -> World:
         world.add("finding:evidence", attachments_of(report).get(), site=key)
 
         # Follow-up visits: the court's questionnaire and plan, its sample drawn, one visit.
-        questionnaire = visit_services.questionnaire_create(
-            actor=None, court=court, name=f"{key}廉政回访问卷"
-        )
+        questionnaire, plan, sampled, visit = visited(key, court, today, gifts="yes")
         world.add("questionnaire", questionnaire, site=key)
-        plan = visit_services.visit_plan_create(
-            actor=None,
-            court=court,
-            title=f"{key}廉政回访",
-            courts=[court],
-            closed_from=today - datetime.timedelta(days=60),
-            closed_to=today,
-            sample_size=1,
-            questionnaire=questionnaire,
-        )
-        plan = visit_services.visit_plan_draw(actor=None, plan=plan, version=plan.version, seed=7)
         world.add("visit_plan", plan, site=key)
-        sampled = plan.sample.get()
         world.add("sampled", sampled, site=key)
-        visit = visit_services.visit_create(
-            actor=None,
-            sampled=sampled,
-            respondent_kind="party",
-            respondent_name=f"{key}原告",
-            method="phone",
-            visited_on=today - datetime.timedelta(days=1),
-            answers={
-                "gifts": "yes",
-                "meals": "no",
-                "private_meetings": "no",
-                "delays": "no",
-                "fairness": questionnaire.questions[4]["choices"][0],
-                "comments": "",
-            },
-        )
         world.add("visit", visit, site=key)
 
         # Clues: one with evidence, not referred; another referred to the discipline team.
-        clue = clue_services.clue_create(
-            actor=None,
-            fields={
-                "court": court,
-                "department": department,
-                "subject": judge,
-                "summary": "反映法官与律师私下会见",
-                "source": "direct",
-                "received_on": today - datetime.timedelta(days=3),
-            },
-        )
+        clue, _none = clue_about(court, department, judge, today, referred=False)
         world.add("clue", clue, site=key)
         clue_services.clue_attachment_add(actor=None, clue=clue, upload=pdf_upload())
-        referred = clue_services.clue_create(
-            actor=None,
-            fields={
-                "court": court,
-                "department": department,
-                "subject": judge,
-                "summary": "反映法官收受购物卡",
-                "source": "letter",
-                "received_on": today - datetime.timedelta(days=20),
-            },
-        )
+        referred, referral = clue_about(court, department, judge, today, referred=True)
         world.add("clue", referred, site=key)
-        world.add(
-            "referral",
-            referral_services.referral_create(
-                actor=None, clue=referred, referred_on=today - datetime.timedelta(days=2)
-            ),
-            site=key,
-        )
+        world.add("referral", referral, site=key)
 
         # A public complaint about the judge, with contact details and a file.
-        complaint, _code = complaint_services.complaint_submit(
-            fields={
-                "court": court,
-                "department": department,
-                "subject_name": judge.name,
-                "account": "开庭前看到法官与对方律师一同吃饭。",
-            },
-            contact={"name": "刘某某", "phone": "13800000000", "relation": "原告"},
-            uploads=[pdf_upload()],
-        )
-        world.add("complaint", complaint, site=key)
+        world.add("complaint", complaint_about(court, department, judge), site=key)
 
     # What belongs to a login: a notification, an export job and a checked import of the
     # staff roster, for each login and for the other one at 大连.
